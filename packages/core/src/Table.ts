@@ -228,31 +228,49 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
  * **Details**
  * A column is written for a user when its path (or, for indexed targets, its list) is given;
  * a null value writes an empty cell, an absent one leaves the column out of the row. Cells kept
- * in `extras` under this dialect's id are written back under their own headers.
+ * in `extras` under this dialect's id are written back under their own headers. The written row
+ * is then read back with the same table, and its errors are the encode's errors.
  */
-export const writer = (spec: Spec) => (options: Adapter.Options): Adapter.RowWriter => ({
-  encode: (input) => {
-    const prepared = spec.beforeEncode ? spec.beforeEncode(input, options) : { user: input, findings: [] }
-    const user = prepared.user
-    const cells: Record<string, string> = {}
-    for (const c of spec.columns) {
-      if (c.target === null) continue
-      const value = getAt(user, c.target)
-      if (value === undefined) {
-        // an indexed column of a given list is written empty so the row keeps the list's columns
-        const list = /\[\d+\]/.test(c.target) ? getAt(user, c.target.slice(0, c.target.indexOf("["))) : undefined
-        if (Array.isArray(list)) cells[c.header] = ""
-        continue
-      }
-      cells[c.header] = value === null ? "" : c.codec.encode(value)
+export const writer = (spec: Spec) => (options: Adapter.Options): Adapter.RowWriter => {
+  // Every written row is read back with this dialect's own reader: a row the platform would
+  // reject (a bad cell, a broken rule, a missing required value) is an error of that row, so
+  // pbxport never writes what it would not accept itself.
+  const readers = new Map<string, Adapter.RowReader>()
+  const readBack = (cells: Readonly<Record<string, string>>): ReadonlyArray<Issue.Finding> => {
+    const header = Object.keys(cells)
+    const key = header.join("\u0000")
+    let r = readers.get(key)
+    if (r === undefined) {
+      r = reader(spec)(header, options)
+      readers.set(key, r)
     }
-    for (const [h, v] of Object.entries(user.extras?.[spec.id] ?? {})) cells[h] = v
-    const findings = [...prepared.findings, ...(spec.encodeRules?.(user, cells) ?? [])]
-    return { cells, findings }
-  },
-  header: (used) => {
-    const declared = spec.columns.map((c) => c.header).filter((h) => used.has(h))
-    const known = new Set(spec.columns.map((c) => c.header))
-    return [...declared, ...[...used].filter((h) => !known.has(h))]
+    return r.decode({ row: 0, line: 0, cells: header.map((h) => cells[h]!) }).findings.filter((f) => f.severity === "error")
   }
-})
+  return {
+    encode: (input) => {
+      const prepared = spec.beforeEncode ? spec.beforeEncode(input, options) : { user: input, findings: [] }
+      const user = prepared.user
+      const cells: Record<string, string> = {}
+      for (const c of spec.columns) {
+        if (c.target === null) continue
+        const value = getAt(user, c.target)
+        if (value === undefined) {
+          // an indexed column of a given list is written empty so the row keeps the list's columns
+          const list = /\[\d+\]/.test(c.target) ? getAt(user, c.target.slice(0, c.target.indexOf("["))) : undefined
+          if (Array.isArray(list)) cells[c.header] = ""
+          continue
+        }
+        cells[c.header] = value === null ? "" : c.codec.encode(value)
+      }
+      for (const [h, v] of Object.entries(user.extras?.[spec.id] ?? {})) cells[h] = v
+      const findings = [...prepared.findings, ...(spec.encodeRules?.(user, cells) ?? [])]
+      if (!Issue.hasError(findings)) findings.push(...readBack(cells))
+      return { cells, findings }
+    },
+    header: (used) => {
+      const declared = spec.columns.map((c) => c.header).filter((h) => used.has(h))
+      const known = new Set(spec.columns.map((c) => c.header))
+      return [...declared, ...[...used].filter((h) => !known.has(h))]
+    }
+  }
+}

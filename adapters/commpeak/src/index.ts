@@ -1,0 +1,7 @@
+/**
+ * The `commpeak` adapter package.
+ */
+import type { Adapter } from "@pbxport/core"
+
+/** The dialects this package provides. */
+export const adapters: ReadonlyArray<Adapter.Adapter> = []
