@@ -198,6 +198,8 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
         const meaning = spec.empty(cell)
         if (meaning === "absent") return
         if (meaning === "null") {
+          // an empty item of an indexed list is no item (lists hold no nulls)
+          if (/\]$/.test(column.target)) return
           setAt(user, column.target, column.codec.empty ?? null)
           return
         }

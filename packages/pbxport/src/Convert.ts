@@ -9,7 +9,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { type Adapter, Field, Issue, Table, type User } from "@pbxport/core"
-import { Dialect, Writer } from "@pbxport/csv"
+import { Dialect, Formula, Writer } from "@pbxport/csv"
 import * as Decode from "./Decode.js"
 import * as Output from "./Output.js"
 import { PbxportError } from "./PbxportError.js"
@@ -69,8 +69,8 @@ export type Transform = (user: User.User, row: Decode.RowResult) => { readonly u
  * Options of a conversion.
  */
 export interface ConvertOptions extends Source.ReadOptions {
-  readonly from: string
-  readonly to: string
+  readonly from: string | Adapter.Adapter
+  readonly to: string | Adapter.Adapter
   /** Options of the source dialect. */
   readonly options?: Adapter.Options
   /** Options of the target dialect. */
@@ -102,7 +102,7 @@ const errorsWriter = (file: string, header: ReadonlyArray<string> | null, delimi
   const temp = `${file}.pbxport-${process.pid}.tmp`
   const fd = fs.openSync(temp, "w", 0o600)
   const dialect = Dialect.make({ delimiter: delimiter ?? ",", newline: "\r\n" })
-  const safe = (cells: ReadonlyArray<string>) => cells.map(Writer.escapeFormula)
+  const safe = (cells: ReadonlyArray<string>) => cells.map(Formula.escapeFormula)
   if (header) fs.writeSync(fd, Writer.formatRecord(safe([...header, "error"]), dialect) + "\r\n")
   let rows = 0
   return {

@@ -39,8 +39,14 @@ export interface Decoding {
 
 /**
  * Finds a dialect for a direction, or fails with a usage-level error naming the valid ones.
+ * An adapter object may be given instead of an id (a script's own dialect).
  */
-export const dialect = (id: string, direction: "read" | "write"): Adapter.Adapter => {
+export const dialect = (idOrAdapter: string | Adapter.Adapter, direction: "read" | "write"): Adapter.Adapter => {
+  if (typeof idOrAdapter !== "string") {
+    if (!idOrAdapter.capabilities[direction]) throw new PbxportError({ _tag: "UnsupportedDirection", id: idOrAdapter.id, direction })
+    return idOrAdapter
+  }
+  const id = idOrAdapter
   const adapter = Registry.find(id)
   if (adapter === undefined) throw new PbxportError({ _tag: "UnknownDialect", id, known: Registry.ids() })
   if (!adapter.capabilities[direction]) throw new PbxportError({ _tag: "UnsupportedDirection", id, direction })
@@ -59,7 +65,7 @@ const place = (findings: ReadonlyArray<Issue.Finding>, row: number | null, line:
  */
 export const decode = async (
   input: Source.Input,
-  options: Source.ReadOptions & { readonly from: string; readonly options?: Adapter.Options }
+  options: Source.ReadOptions & { readonly from: string | Adapter.Adapter; readonly options?: Adapter.Options }
 ): Promise<Decoding> => {
   const adapter = dialect(options.from, "read")
   const opened = await Source.open(input, adapter, options)

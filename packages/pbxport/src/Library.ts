@@ -31,7 +31,7 @@ export interface Result {
  */
 export async function* decode(
   input: Source.Input,
-  options: Source.ReadOptions & { readonly from: string; readonly options?: Adapter.Options }
+  options: Source.ReadOptions & { readonly from: string | Adapter.Adapter; readonly options?: Adapter.Options }
 ): AsyncIterable<Result> {
   const decoding = await Decode.decode(input, options)
   for await (const r of decoding.rows) {
@@ -45,7 +45,7 @@ export async function* decode(
  */
 export const decodeAll = async (
   input: Source.Input,
-  options: Source.ReadOptions & { readonly from: string; readonly options?: Adapter.Options }
+  options: Source.ReadOptions & { readonly from: string | Adapter.Adapter; readonly options?: Adapter.Options }
 ): Promise<Array<Result>> => {
   const out: Array<Result> = []
   for await (const r of decode(input, options)) out.push(r)
@@ -68,7 +68,7 @@ export interface EncodedRow {
  * Encodes canonical users with a dialect, one result per user (row and line are null: the
  * issues are about users, not about a file).
  */
-export const encode = (users: Iterable<User.User>, options: { readonly to: string; readonly options?: Adapter.Options }): Array<EncodedRow> => {
+export const encode = (users: Iterable<User.User>, options: { readonly to: string | Adapter.Adapter; readonly options?: Adapter.Options }): Array<EncodedRow> => {
   const target = Decode.dialect(options.to, "write")
   const writer = target.writer(options.options ?? {})
   return [...users].map((user, index) => {
@@ -105,6 +105,6 @@ export const convertEffect = (input: Source.Input, options: Convert.ConvertOptio
  */
 export const decodeStream = (
   input: Source.Input,
-  options: Source.ReadOptions & { readonly from: string; readonly options?: Adapter.Options }
+  options: Source.ReadOptions & { readonly from: string | Adapter.Adapter; readonly options?: Adapter.Options }
 ): Stream.Stream<Result, PbxportError> =>
   Stream.fromAsyncIterable(decode(input, options), (e) => (e instanceof PbxportError ? e : new PbxportError({ _tag: "Usage", detail: String(e) })))

@@ -23,7 +23,7 @@ export interface ValidationReport {
  * Options of a validation.
  */
 export interface ValidateOptions extends Source.ReadOptions {
-  readonly from: string
+  readonly from: string | Adapter.Adapter
   readonly options?: Adapter.Options
   /** Called every few thousand rows with the count read so far. */
   readonly onProgress?: (rows: number) => void
