@@ -71,7 +71,7 @@ export const isUnicode = (name: string): boolean => UNICODE.has(canonical(name))
 /**
  * Tells whether the encoding is UTF-8.
  */
-export const isUtf8 = (name: string): boolean => canonical(name) === "utf8"
+export const isUtf8Name = (name: string): boolean => canonical(name) === "utf8"
 
 /**
  * The encoding a byte order mark at the start of `head` announces, or null.
@@ -89,7 +89,7 @@ export const fromBom = (head: Uint8Array): string | null => {
  */
 export const guessUtf16 = (head: Uint8Array): "utf-16le" | "utf-16be" | null => {
   const n = Math.min(head.length, 4096) & ~1
-  if (n < 4) return null
+  if (n < 16) return null
   let evenZeros = 0
   let oddZeros = 0
   for (let i = 0; i < n; i += 2) {
@@ -205,4 +205,4 @@ const utf8Encoder = new TextEncoder()
  * iconv-lite's substitute (`?`).
  */
 export const encode = (text: string, name: string): Uint8Array =>
-  isUtf8(name) ? utf8Encoder.encode(text) : iconv.encode(text, name.trim(), { addBOM: false })
+  isUtf8Name(name) ? utf8Encoder.encode(text) : iconv.encode(text, name.trim(), { addBOM: false })
