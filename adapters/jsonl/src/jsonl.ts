@@ -5,7 +5,7 @@
  * (`jq`), and it is the lossless middle step of a two-stage conversion. Secrets are written as
  * plain strings: a jsonl file is a data file, like any file a conversion writes.
  */
-import { Redacted, Schema } from "effect"
+import { Redacted, Schema, SchemaIssue } from "effect"
 import { Adapter, Field, Issue, User } from "@pbxport/core"
 
 type Fields = Record<string, unknown>
@@ -59,7 +59,8 @@ const sortDeep = (value: object): unknown =>
     return [k, v !== null && typeof v === "object" && !Array.isArray(v) ? sortDeep(v) : v]
   }))
 
-const decodeUser = Schema.decodeUnknownExit(User.User, { errors: "all", onExcessProperty: "error" })
+const decodeUser = Schema.decodeUnknownResult(User.User, { errors: "all", onExcessProperty: "error" })
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /**
  * Turns a parsed JSON value into a canonical user, or the findings that say why not.
@@ -68,9 +69,14 @@ export const fromJson = (value: unknown): Adapter.Decoded => {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return { findings: [Issue.error("invalid-json", null, "each line must be a JSON object holding one user")] }
   }
-  const exit = decodeUser(wrapSecrets(value, User.User.fields))
-  if (exit._tag === "Success") return { user: exit.value, findings: [] }
-  return { findings: [Issue.error("invalid-json", null, `not a canonical user: ${String(exit.cause).replace(/^SchemaError\(|\)$/g, "").replace(/\s+/g, " ")}`)] }
+  const result = decodeUser(wrapSecrets(value, User.User.fields))
+  if (result._tag === "Success") return { user: result.success, findings: [] }
+  // one finding per problem, naming the field path (values are never quoted: they may be secrets)
+  return {
+    findings: formatIssue(result.failure.issue).issues.map((i) =>
+      Issue.error("invalid-json", null, `not a canonical user: ${i.path?.length ? `${i.path.map(String).join(".")}: ` : ""}${i.message.replace("Expected no excess property", "not a canonical field").replace("Expected Redacted", "Expected a string (a secret)")} (see docs/canonical-model.md)`)
+    )
+  }
 }
 
 /**
@@ -86,7 +92,7 @@ export const jsonl: Adapter.Adapter = Adapter.make({
   title: "Canonical users as JSON Lines",
   description: "One canonical user per line, every field pbxport knows; lossless, for inspection and scripting.",
   format: "jsonl",
-  capabilities: { carries: Field.catalogue.map((f) => f.path) },
+  capabilities: { carries: Field.catalogue.map((f) => f.path), extras: "all" },
   template: { header: [], example: [] },
   reader: () => ({ findings: [], decode: (record) => fromJson(record.value) }),
   writer: () => ({ encode: (user) => ({ value: toJson(user), findings: [] }) })

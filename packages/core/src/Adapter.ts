@@ -56,6 +56,8 @@ export interface Capabilities {
   readonly maxRowsPerFile: number | null
   /** The canonical field paths (catalogue paths, `incalls[].did`) the dialect carries. */
   readonly carries: ReadonlyArray<string>
+  /** Which kept columns (`extras`) it writes back: its own dialect's, or every dialect's. */
+  readonly extras: "own" | "all"
 }
 
 /**
@@ -193,6 +195,7 @@ export const make = (spec: {
       write: spec.writer !== undefined,
       update: null,
       maxRowsPerFile: null,
+      extras: "own",
       ...spec.capabilities
     },
     template: spec.template ?? { header: columns.map((c) => c.header), example: columns.map(() => "") },

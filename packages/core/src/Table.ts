@@ -199,7 +199,7 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
         if (meaning === "absent") return
         if (meaning === "null") {
           // an empty item of an indexed list is no item (lists hold no nulls)
-          if (/\]$/.test(column.target)) return
+          if (column.target.endsWith("]")) return
           setAt(user, column.target, column.codec.empty ?? null)
           return
         }

@@ -12,7 +12,6 @@ import { type Adapter, Field, Issue, Table, type User } from "@pbxport/core"
 import { Dialect, Formula, Writer } from "@pbxport/csv"
 import * as Decode from "./Decode.js"
 import * as Output from "./Output.js"
-import { PbxportError } from "./PbxportError.js"
 import type * as Source from "./Source.js"
 
 /**
@@ -92,7 +91,7 @@ export const notCarried = (user: User.User, target: Adapter.Adapter): Array<stri
   const carried = new Set(target.capabilities.carries)
   const lost = Field.filledPaths(user).filter((p) => !carried.has(p))
   for (const [dialect, cells] of Object.entries(user.extras ?? {})) {
-    if (dialect === target.id || carried.has("extras")) continue
+    if (dialect === target.id || target.capabilities.extras === "all") continue
     for (const [column, value] of Object.entries(cells)) if (value !== "") lost.push(`extras.${dialect}.${column}`)
   }
   return lost
@@ -131,7 +130,7 @@ const errorsWriter = (file: string, header: ReadonlyArray<string> | null, delimi
  * Converts an input from one dialect to another.
  *
  * **Gotchas**
- * A file-level problem throws a {@link PbxportError} and leaves no output behind. Rows that fail
+ * A file-level problem throws a `PbxportError` and leaves no output behind. Rows that fail
  * are skipped, reported, and written to the errors file when one is given.
  */
 export const convert = async (input: Source.Input, options: ConvertOptions): Promise<Conversion> => {

@@ -2,7 +2,7 @@
  * Reads the fixture cases of `fixtures/<platform>/<case>/`.
  *
  * A case is a folder with an input file, optional `case.json` (dialect, options, encoding,
- * delimiter, writeDialect), `expected.jsonl` (golden decode), `issues.json` (every issue
+ * delimiter, writeDialect, targetOptions), `expected.jsonl` (golden decode), `issues.json` (every issue
  * validate reports) and optional `output.<ext>` or `output-NNN.<ext>` (golden encode).
  */
 import * as fs from "node:fs"
@@ -18,6 +18,8 @@ export interface Case {
   readonly dialect: string
   readonly writeDialect: string
   readonly options: Readonly<Record<string, string | ReadonlyArray<string>>>
+  /** Options of the written dialect (`targetOptions` in case.json). */
+  readonly targetOptions: Readonly<Record<string, string | ReadonlyArray<string>>>
   readonly encoding: string | undefined
   readonly delimiter: string | undefined
   readonly input: string | undefined
@@ -60,6 +62,7 @@ export const cases = (fixturesRoot: string): Array<Case> =>
         dialect,
         writeDialect: typeof config.writeDialect === "string" ? config.writeDialect : dialect,
         options: (config.options ?? {}) as Record<string, string | ReadonlyArray<string>>,
+        targetOptions: (config.targetOptions ?? {}) as Record<string, string | ReadonlyArray<string>>,
         encoding: typeof config.encoding === "string" ? config.encoding : undefined,
         delimiter: typeof config.delimiter === "string" ? config.delimiter : undefined,
         input: pick(/^input\./)[0],

@@ -82,7 +82,7 @@ export const caseSuite = (c: Fixtures.Case): void => {
     if (c.expected !== undefined && c.outputs.length > 0 && writer?.capabilities.write) {
       const ext = path.extname(c.outputs[0]!)
       const jsonl = fs.readFileSync(c.expected, "utf8")
-      const targetOptions = (c.options.target ?? {}) as Adapter.Options
+      const targetOptions: Adapter.Options = c.targetOptions
       it(`writes the golden ${c.writeDialect} bytes, the same every time`, async () => {
         const first = await write(jsonl, c.writeDialect, ext, targetOptions)
         const golden = new Map(c.outputs.map((f) => [path.basename(f), fs.readFileSync(f)]))
