@@ -258,7 +258,8 @@ export const writer = (spec: Spec) => (options: Adapter.Options): Adapter.RowWri
         const value = getAt(user, c.target)
         if (value === undefined) {
           // an indexed column of a given list is written empty so the row keeps the list's columns
-          const list = /\[\d+\]/.test(c.target) ? getAt(user, c.target.slice(0, c.target.indexOf("["))) : undefined
+          // (only for list items, not for fields of a list's groups such as `incalls[0].did`)
+          const list = c.target.endsWith("]") ? getAt(user, c.target.slice(0, c.target.lastIndexOf("["))) : undefined
           if (Array.isArray(list)) cells[c.header] = ""
           continue
         }
