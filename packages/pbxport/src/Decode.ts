@@ -70,11 +70,13 @@ export const decode = async (
   const adapter = dialect(options.from, "read")
   const opened = await Source.open(input, adapter, options)
   const reader = adapter.reader(opened.header, options.options ?? {})
-  const headerIssues = place(reader.findings, null, adapter.format === "csv" ? 1 : null)
+  // file-level issues have no row and no line (the validate --json contract); the header is
+  // named in their message or column instead
+  const headerIssues = place(reader.findings, null, null)
   const fatal = headerIssues.find((i) => i.severity === "error")
   if (fatal) throw new PbxportError({ _tag: "BadInput", issue: fatal })
   const limit = adapter.capabilities.maxRowsPerFile
-  const fileIssues = [...opened.fileIssues, ...headerIssues]
+  const fileIssues = [...opened.fileIssues.map((i) => ({ ...i, row: null, line: null })), ...headerIssues]
   async function* rows(): AsyncIterable<RowResult> {
     const seen = adapter.unique.map(() => new Map<string, { row: number; line: number }>())
     let index = 0

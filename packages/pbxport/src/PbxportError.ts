@@ -34,6 +34,14 @@ const describe = (reason: Reason): string => {
   }
 }
 
+const codes: Record<Exclude<Reason["_tag"], "BadInput">, Issue.IssueCode> = {
+  UnknownDialect: "unknown-dialect",
+  UnsupportedDirection: "unsupported",
+  UnreadableFile: "unreadable-file",
+  UnwritableFile: "unwritable-file",
+  Usage: "usage"
+}
+
 /**
  * A file-level failure.
  */
@@ -51,7 +59,7 @@ export class PbxportError extends Error {
       row: null,
       line: null,
       column: null,
-      code: this.reason._tag === "UnknownDialect" ? "unknown-dialect" : "unreadable-file",
+      code: codes[this.reason._tag],
       severity: "error",
       message: this.message
     }

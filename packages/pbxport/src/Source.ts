@@ -62,7 +62,7 @@ const bad = (issue: Issue.Issue) => new PbxportError({ _tag: "BadInput", issue }
 const csvError = (error: unknown): never => {
   if (error instanceof PbxportError) throw error
   const issue = (error as { issue?: Issue.Issue }).issue
-  if (issue !== undefined) throw bad(issue)
+  if (issue !== undefined) throw bad({ ...issue, row: null, line: null })
   throw error
 }
 
