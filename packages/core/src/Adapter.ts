@@ -56,8 +56,9 @@ export interface Capabilities {
   readonly maxRowsPerFile: number | null
   /** The canonical field paths (catalogue paths, `incalls[].did`) the dialect carries. */
   readonly carries: ReadonlyArray<string>
-  /** Which kept columns (`extras`) it writes back: its own dialect's, or every dialect's. */
-  readonly extras: "own" | "all"
+  /** Whose kept columns (`extras`) it writes back: its own dialect's, every dialect's, or
+   * those of the dialects listed (sibling dialects of one platform share their columns). */
+  readonly extras: "own" | "all" | ReadonlyArray<string>
 }
 
 /**
@@ -162,6 +163,14 @@ export interface Adapter {
 
 const unsupported = (id: string, what: string) => () => {
   throw new Error(`the ${id} dialect cannot ${what}`)
+}
+
+/**
+ * Tells whether a dialect writes back the kept columns of another dialect.
+ */
+export const keepsExtrasOf = (adapter: Adapter, dialect: string): boolean => {
+  const extras = adapter.capabilities.extras
+  return dialect === adapter.id || extras === "all" || (Array.isArray(extras) && extras.includes(dialect))
 }
 
 /**

@@ -83,8 +83,12 @@ export const decode = async (
     let dataRows = 0
     for await (const record of opened.records) {
       const structural = record.issues.some((i) => i.severity === "error")
-      const decoded: Adapter.Decoded = structural ? { findings: [] } : reader.decode(record)
-      const issues = [...record.issues, ...place(decoded.findings, record.row, record.line)]
+      // a record of the wrong shape is not decoded, except to let the dialect recognise a
+      // template artefact (a type-hint row shorter than the header is still not data)
+      const ragged = structural && record.issues.every((i) => i.severity !== "error" || i.code === "ragged-row")
+      const attempt: Adapter.Decoded | undefined = !structural || ragged ? reader.decode(record) : undefined
+      const decoded: Adapter.Decoded = structural && !attempt?.skip ? { findings: [] } : (attempt ?? { findings: [] })
+      const issues = [...(decoded.skip ? record.issues.filter((i) => i.code !== "ragged-row") : record.issues), ...place(decoded.findings, record.row, record.line)]
       if (decoded.skip) {
         yield { index: index++, row: record.row, line: record.line, cells: record.cells, value: record.value, user: undefined, issues, skipped: true }
         continue

@@ -53,10 +53,12 @@ export const user = (adapter: Adapter.Adapter): fc.Arbitrary<User.User> => {
   const fields = Field.catalogue.filter((f) => adapter.capabilities.carries.includes(f.path))
   const record: Record<string, fc.Arbitrary<unknown>> = {}
   for (const f of fields) record[f.path] = required.has(f.path) ? valueOf(f) : fc.option(valueOf(f), { nil: undefined })
-  return fc.record(record).map((values) => {
+  // an endpoint is a device or a trunk, never both (OCI-P's choice)
+  return fc.record({ values: fc.record(record), endpoint: fc.constantFrom("device", "trunk") }).map(({ values, endpoint }) => {
     let u: Record<string, unknown> = {}
     for (const [p, v] of Object.entries(values)) {
       if (v === undefined) continue
+      if (p.startsWith(endpoint === "device" ? "trunk." : "device.")) continue
       if (p.includes("[].")) {
         const [list, rest] = p.split("[].") as [string, string]
         Table.setAt(u, `${list}[0].${rest}`, v)
