@@ -21,7 +21,7 @@ if (mode === "csv-parse") {
   const report = await pbxport.validate({ path: file }, { from: "wazo" })
   rows = report.rows
 } else {
-  const report = await pbxport.convert({ path: file }, { from: "wazo", to: "broadworks", output: { path: path.join(outDir, `${path.basename(file, ".csv")}.broadworks.csv`) }, targetOptions: {} })
+  const report = await pbxport.convert({ path: file }, { from: "wazo", to: "jsonl", output: { path: path.join(outDir, `${path.basename(file, ".csv")}.jsonl`) } })
   rows = report.rows.read
 }
 const seconds = (performance.now() - t0) / 1000

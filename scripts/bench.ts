@@ -3,7 +3,7 @@
  *
  * Generates Wazo import files of 100k and 1M rows, then measures, each in a fresh process so
  * peak memory (max RSS) is its own: a bare csv-parse pass over the file (the baseline),
- * `validate`, and `convert` to BroadWorks; plus the start-up time of `pbxport --version`.
+ * `validate`, and `convert` to jsonl; plus the start-up time of `pbxport --version`.
  * Writes docs/benchmarks.md with the machine the numbers came from. `--rows 20000` for a quick run.
  */
 import { execFileSync } from "node:child_process"
@@ -34,7 +34,7 @@ const generate = (rows: number): string => {
     chunk.push([
       first, last.includes(",") ? `"${last}"` : last, `user${i}@example.com`, i % 2 ? "fr_FR" : "en_US", `+1555${String(i).padStart(7, "0")}`,
       `"${first} ${last}, Sales"`, "1", "30", "5", "1", `user${i}`, `fakePass${i}`, "sip", "default", `sip${i}`, `fakeSecret${i}`, ext,
-      `${first} ${last}`, ext, "default", "0000", `user${i}@example.com`, "1", `+1555${String(i).padStart(7, "0")}`, "from-extern", "local;national", ""
+      `${first} ${last}`, ext, "default", "0000", `user${i}@example.com`, "1", `1555${String(i).padStart(7, "0")}`, "from-extern", "local;national", ""
     ].join(","))
     if (chunk.length === 10_000) {
       fs.writeSync(fd, chunk.join("\r\n") + "\r\n")
@@ -90,7 +90,7 @@ if (write) {
     "import file (27 columns: names with accents and quotes, quoted commas, lists, secrets); `csv-parse`",
     "is a bare csv-parse 7 streaming pass over the same file in the same run (cells as strings, no",
     "decoding), the baseline a CSV reader cannot beat by much; `validate` is `pbxport validate --from",
-    "wazo`; `convert` is `pbxport convert --from wazo --to broadworks` writing the output file.",
+    "wazo`; `convert` is `pbxport convert --from wazo --to jsonl` writing the output file (decode, canonical users, encode).",
     "",
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}.`,
     "",

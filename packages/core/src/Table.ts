@@ -78,11 +78,19 @@ export const looseKey = (header: string): string => header.toLowerCase().replace
 
 type Segment = string | number
 
-const segments = (path: string): Array<Segment> =>
-  path.split(".").flatMap((part) => {
-    const m = /^(\w+)\[(\d+)\]$/.exec(part)
-    return m ? [m[1]!, Number(m[2])] : [part]
-  })
+// paths are few and read for every cell: parse each once
+const parsed = new Map<string, ReadonlyArray<Segment>>()
+const segments = (path: string): ReadonlyArray<Segment> => {
+  let segs = parsed.get(path)
+  if (segs === undefined) {
+    segs = path.split(".").flatMap((part) => {
+      const m = /^(\w+)\[(\d+)\]$/.exec(part)
+      return m ? [m[1]!, Number(m[2])] : [part]
+    })
+    parsed.set(path, segs)
+  }
+  return segs
+}
 
 /**
  * Reads the value at a canonical path that may hold indices (`aliases[1]`, `incalls[0].did`).
@@ -129,7 +137,15 @@ const compactLists = (value: unknown): unknown => {
 /**
  * The catalogue path a column target stands for (`incalls[0].did` -> `incalls[].did`, `aliases[1]` -> `aliases`).
  */
-export const cataloguePath = (target: string): string => target.replace(/\[\d+\](?=\.)/g, "[]").replace(/\[\d+\]$/, "")
+export const cataloguePath = (target: string): string => {
+  let p = catalogued.get(target)
+  if (p === undefined) {
+    p = target.replace(/\[\d+\](?=\.)/g, "[]").replace(/\[\d+\]$/, "")
+    catalogued.set(target, p)
+  }
+  return p
+}
+const catalogued = new Map<string, string>()
 
 /**
  * Derives the adapter column declarations from a table.
@@ -174,6 +190,8 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
       if (f) findings.push(f)
     }
   })
+  // holes can only come from indexed targets; most tables have none worth compacting for
+  const indexed = spec.columns.some((c) => c.target !== null && c.target.includes("["))
   const index = new Map<string, number>()
   cols.forEach((h, i) => index.set(h, i))
   return {
@@ -207,7 +225,7 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
         if (Codec.isFinding(result)) found.push(result)
         else setAt(user, column.target, result.value)
       })
-      let decoded = compactLists(user) as User.User
+      let decoded = (indexed ? compactLists(user) : user) as User.User
       if (Object.keys(extras).length > 0) decoded = { ...decoded, extras: { [spec.id]: extras } }
       for (const c of spec.columns) {
         if (!c.required || c.target === null) continue

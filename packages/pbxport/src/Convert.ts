@@ -83,12 +83,18 @@ export interface ConvertOptions extends Source.ReadOptions {
   readonly onProgress?: (rows: number) => void
 }
 
+const carriedBy = new WeakMap<Adapter.Adapter, ReadonlySet<string>>()
+
 /**
  * What the target of a conversion leaves out of a user: catalogue paths it does not carry, and
  * kept columns of other dialects.
  */
 export const notCarried = (user: User.User, target: Adapter.Adapter): Array<string> => {
-  const carried = new Set(target.capabilities.carries)
+  let carried = carriedBy.get(target)
+  if (carried === undefined) {
+    carried = new Set(target.capabilities.carries)
+    carriedBy.set(target, carried)
+  }
   const lost = Field.filledPaths(user).filter((p) => !carried.has(p))
   for (const [dialect, cells] of Object.entries(user.extras ?? {})) {
     if (Adapter.keepsExtrasOf(target, dialect)) continue

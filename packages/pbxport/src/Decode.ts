@@ -78,7 +78,9 @@ export const decode = async (
   const limit = adapter.capabilities.maxRowsPerFile
   const fileIssues = [...opened.fileIssues.map((i) => ({ ...i, row: null, line: null })), ...headerIssues]
   async function* rows(): AsyncIterable<RowResult> {
-    const seen = adapter.unique.map(() => new Map<string, { row: number; line: number }>())
+    // first row of each unique value; lines by row, so a million keys stay small
+    const seen = adapter.unique.map(() => new Map<string, number>())
+    const lines: Array<number> = []
     let index = 0
     let dataRows = 0
     for await (const record of opened.records) {
@@ -103,8 +105,10 @@ export const decode = async (
           const key = rule.key(user!)
           if (key === undefined || key === "") return
           const first = seen[i]!.get(key)
-          if (first === undefined) seen[i]!.set(key, { row: record.row, line: record.line })
-          else issues.push({ row: record.row, line: record.line, column: rule.column, code: "duplicate", severity: "error", message: `${rule.label} '${key}' is already used by row ${first.row} (line ${first.line}); it must be unique in the file` })
+          if (first === undefined) {
+            seen[i]!.set(key, record.row)
+            lines[record.row] = record.line
+          } else issues.push({ row: record.row, line: record.line, column: rule.column, code: "duplicate", severity: "error", message: `${rule.label} '${key}' is already used by row ${first} (line ${lines[first]}); it must be unique in the file` })
         })
         if (issues.some((i) => i.severity === "error")) user = undefined
       }
