@@ -63,8 +63,19 @@ const spec: Tables.Spec = {
     const bad = (user.incalls ?? []).some((i) => (i.did ?? "").includes(";") || (i.context ?? "").includes(";"))
     return bad
       ? { user, findings: [Issue.error("invalid-format", "incall_exten", "an incoming number or its context holds ';', which separates the incalls of an export: remove it")] }
-      : { user, findings: [] }
+      : { user: exportOrder(user), findings: [] }
   }
+}
+
+/**
+ * Puts the lists in the order Wazo exports them: incalls sorted by (exten, context), call
+ * permission names sorted (spec §9.2), so a written export is what Wazo itself would give.
+ */
+const exportOrder = (user: User.User): User.User => {
+  const text = (a: string | null | undefined, b: string | null | undefined) => ((a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0)
+  const incalls = user.incalls ? [...user.incalls].sort((a, b) => text(a.did, b.did) || text(a.context, b.context)) : undefined
+  const callPermissions = user.callPermissions ? [...user.callPermissions].sort(text) : undefined
+  return { ...user, ...(incalls ? { incalls } : {}), ...(callPermissions ? { callPermissions } : {}) }
 }
 
 const read = Tables.reader(spec)

@@ -144,8 +144,12 @@ describe("round trips (property)", () => {
       line_protocol: maybe(fc.constantFrom("sip", "sccp", "custom")),
       incalls: fc.array(fc.tuple(digits(12), word), { maxLength: 3 })
     })
-    .map(({ base, uuid, provisioning_code, line_protocol, incalls }) => {
-      const cells: Cells = { ...base, uuid, provisioning_code, line_protocol, incall_exten: incalls.map(([d]) => d).join(";"), incall_context: incalls.map(([, c]) => c).join(";") }
+    .map(({ base, uuid, provisioning_code, line_protocol, incalls: unsorted }) => {
+      // a valid export is what Wazo writes: incalls sorted by (exten, context), permissions sorted
+      const key = ([d, c]: readonly [string, string]) => `${d}\u0000${c}`
+      const incalls = [...unsorted].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      const permissions = base.call_permissions ? base.call_permissions.split(";").sort().join(";") : base.call_permissions
+      const cells: Cells = { ...base, call_permissions: permissions, uuid, provisioning_code, line_protocol, incall_exten: incalls.map(([d]) => d).join(";"), incall_context: incalls.map(([, c]) => c).join(";") }
       return Object.fromEntries(EXPORT_ORDER.map((h) => [h, cells[h] ?? ""]))
     })
 

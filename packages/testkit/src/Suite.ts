@@ -138,7 +138,15 @@ export const adapterSuite = (adapter: Adapter.Adapter, cases: ReadonlyArray<Fixt
             const decoded = adapter.reader(header, {}).decode({ row: 1, line: 2, cells: header.map((h) => encoded.cells![h]!) })
             expect(decoded.findings.filter((f) => f.severity === "error")).toEqual([])
             const back = new Map(projected(decoded.user!, adapter.capabilities.carries))
-            for (const [p, v] of projected(user, adapter.capabilities.carries)) expect(back.get(p), p).toEqual(v)
+            for (const [p, v] of projected(user, adapter.capabilities.carries)) {
+              const got = back.get(p)
+              // a dialect may put a list in its platform's order (Wazo's export sorts): the same
+              // items must come back
+              if (Array.isArray(v) && Array.isArray(got) && JSON.stringify(got) !== JSON.stringify(v)) {
+                const sorted = (list: ReadonlyArray<unknown>) => list.map((x) => JSON.stringify(x)).sort()
+                expect(sorted(got), `${p} (sorted)`).toEqual(sorted(v))
+              } else expect(got, p).toEqual(v)
+            }
             checked++
             return true
           }),
