@@ -9,7 +9,8 @@ const repo = path.resolve(import.meta.dirname, "..")
 const check = process.argv.includes("--check")
 const files = new Map<string, string>([
   ["docs/canonical-model.md", Docs.canonicalModel()],
-  ["docs/issues.md", Docs.issues()]
+  ["docs/issues.md", Docs.issues()],
+  ["docs/translations.md", Docs.translations()]
 ])
 for (const dir of fs.readdirSync(path.join(repo, "adapters"))) {
   const page = path.join("docs", "dialects", `${dir}.md`)

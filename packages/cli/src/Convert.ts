@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import type { Issue } from "@pbxport/core"
 import type { Conversion, ConversionReport } from "pbxport"
 import * as Exit from "./Exit.js"
+import * as Fill from "./Fill.js"
 import * as Io from "./Io.js"
 import * as Options from "./Options.js"
 import { issueLine, severities } from "./Validate.js"
@@ -21,7 +22,7 @@ import { issueLine, severities } from "./Validate.js"
 /**
  * The parsed command line of `pbxport convert`.
  */
-export interface Input extends Options.ReadFlags, Options.DialectFlags {
+export interface Input extends Options.ReadFlags, Options.DialectFlags, Fill.FillFlags {
   readonly file: string
   readonly from: string
   readonly to: string
@@ -47,6 +48,11 @@ export const text = (report: ConversionReport): string => {
     ...report.outputs.map((o) => `wrote ${count(o.rows)} to ${o.path}`)
   ]
   if (report.errors !== null) lines.push(`wrote the ${count(skipped, "skipped row")} to ${report.errors}`)
+  if (report.credentials !== undefined) lines.push(`wrote the generated ${report.credentials.fields.join(", ")} of ${count(report.credentials.rows, "user")} to ${report.credentials.path} (owner-only)`)
+  if (report.emptyRequired !== undefined && report.emptyRequired.length > 0) {
+    lines.push(`to complete: the ${report.to} dialect requires these columns, still empty:`)
+    for (const e of report.emptyRequired) lines.push(`  ${e.column}: ${count(e.count)}`)
+  }
   if (report.lost.length > 0) {
     lines.push(`lost: the ${report.to} dialect cannot carry these fields, which were not written:`)
     for (const l of report.lost) lines.push(`  ${l.field}: ${count(l.count)}`)
@@ -93,7 +99,15 @@ export const run = async (input: Input, io: Io.Io): Promise<number> => {
   const read = Options.readOptions(input)
   const options = await Options.dialectOptions(input)
   const targetOptions = Options.keyValues(input.targetOption, "--target-option")
+  const fill = await Fill.fillOptions(input)
   const source = Options.source(input.file, io.stdin)
+  if (Option.isSome(input.preview)) {
+    try {
+      return await Fill.preview(io, input.preview.value, source, { from: input.from, to: input.to, options, targetOptions, ...read, fullTemplate: input.fullTemplate, fill })
+    } catch (e) {
+      throw Fill.isUsage(e) ? new Exit.UsageError(e.message) : e
+    }
+  }
   const { convert } = await import("pbxport")
   const progress = Io.progress(io)
   const toStdout = Option.isNone(input.output)
@@ -109,10 +123,13 @@ export const run = async (input: Input, io: Io.Io): Promise<number> => {
       output: Option.isSome(input.output) ? { path: input.output.value } : { sink: (bytes) => io.stdout.write(bytes) },
       ...(Option.isSome(input.errors) ? { errors: input.errors.value } : {}),
       fullTemplate: input.fullTemplate,
+      fill,
       ...(progress.update ? { onProgress: progress.update } : {})
     }))
   } catch (e) {
     progress.clear()
+    // a bad template, pool or policy is a mistake of the command line, found before any row is read
+    if (Fill.isUsage(e)) throw new Exit.UsageError(e.message)
     const issue = Exit.fileIssue(e)
     if (issue === undefined || (!input.json && Option.isNone(input.report))) throw e
     const failed = failure(input, issue)
@@ -156,12 +173,13 @@ export const command = Command.make(
       Flag.atLeast(0)
     ),
     ...Options.readFlags,
-    ...Options.dialectFlags
+    ...Options.dialectFlags,
+    ...Fill.fillFlags
   },
   Io.handler(run)
 ).pipe(
   Command.withDescription(
-    "Convert users from one dialect to another through the canonical user model. Only valid rows are written; the others are reported (and written to --errors). Fields the target cannot carry are listed as lost. Exit code: 0 when every row was written, 1 when some rows were skipped, 2 when nothing could be converted (unreadable file, unknown dialect, missing required column) or the command line is wrong."
+    "Convert users from one dialect to another through the canonical user model. Only valid rows are written; the others are reported (and written to --errors). Fields the target cannot carry are listed as lost. Languages are written in the target's words (docs/translations.md). --set, --extensions, --numbers, --map-file and --generate-passwords fill what the target needs; --full-template writes a scaffold to complete; --preview shows the first rows and writes nothing (docs/migrating.md). Exit code: 0 when every row was written, 1 when some rows were skipped, 2 when nothing could be converted (unreadable file, unknown dialect, missing required column) or the command line is wrong."
   ),
   Command.withShortDescription("Convert users between dialects"),
   Command.withExamples([
@@ -175,6 +193,13 @@ export const command = Command.make(
     {
       command: "pbxport convert people.csv --from commpeak --to jsonl --map-columns columns.txt --id-map role=roles.csv --generate-extensions -o users.jsonl",
       description: "read a spreadsheet's own column names, role names through a lookup file, number users without an extension"
-    }
+    },
+    {
+      command:
+        "pbxport convert export.csv --from wazo-export --to broadworks --set userId='{{firstName|ascii|lower}}.{{lastName|ascii|lower}}@example.com' --set serviceProviderId=ExampleSP --set groupId=ExampleGroup --extensions 1000-1999 -o users.csv",
+      description: "fill BroadWorks user ids from names, and extensions from a range for users without one"
+    },
+    { command: "pbxport convert export.csv --from wazo-export --to commpeak --set Role=Agents --map-file role=roles.csv --preview", description: "check the first 10 rows before writing anything" },
+    { command: "pbxport convert export.csv --from wazo-export --to broadworks --full-template -o to-complete.csv", description: "a scaffold: every BroadWorks column, filled where Wazo had the data" }
   ])
 )

@@ -11,7 +11,9 @@ import * as path from "node:path"
 import { Adapter, Field, Issue, Table, type User } from "@pbxport/core"
 import { Dialect, Formula, Writer } from "@pbxport/csv"
 import * as Decode from "./Decode.js"
+import * as Fill from "./Fill.js"
 import * as Output from "./Output.js"
+import * as Scaffold from "./Scaffold.js"
 import type * as Source from "./Source.js"
 
 /**
@@ -41,6 +43,10 @@ export interface ConversionReport {
   readonly errors: string | null
   readonly lost: ReadonlyArray<Lost>
   readonly issues: ReadonlyArray<Issue.Issue>
+  /** With `fullTemplate`: the target's required columns still empty, with how many rows each. */
+  readonly emptyRequired?: ReadonlyArray<Scaffold.EmptyRequired>
+  /** With generated secrets: the credentials file (never the secrets themselves). */
+  readonly credentials?: Fill.Credentials
 }
 
 /**
@@ -78,7 +84,10 @@ export interface ConvertOptions extends Source.ReadOptions {
   readonly output?: Output.Target
   /** Path of the errors file for the rows that were skipped. */
   readonly errors?: string
+  /** Write every column of the target, as a scaffold to complete (see Scaffold.ts). */
   readonly fullTemplate?: boolean
+  /** Fill what the target needs: templated values, pools, maps, generated secrets (see Fill.ts). */
+  readonly fill?: Fill.FillOptions
   readonly transform?: Transform
   readonly onProgress?: (rows: number) => void
 }
@@ -141,10 +150,19 @@ const errorsWriter = (file: string, header: ReadonlyArray<string> | null, delimi
  */
 export const convert = async (input: Source.Input, options: ConvertOptions): Promise<Conversion> => {
   const target = Decode.dialect(options.to, "write")
-  const decoding = await Decode.decode(input, options)
+  const scaffold = options.fullTemplate === true
+  const fill = await Fill.start(input, options, target, options.fill ?? {}, { scaffold, preview: false, output: options.output })
+  let decoding: Decode.Decoding
+  try {
+    decoding = await Decode.decode(fill.input, options)
+  } catch (e) {
+    await fill.abort()
+    throw e
+  }
+  const empty = Scaffold.tracker(target)
   const writer = target.writer(options.targetOptions ?? {})
   const chunks: Array<Uint8Array> = []
-  const output = Output.create(target, writer, options.output ?? { sink: (b) => chunks.push(b) }, { fullTemplate: options.fullTemplate ?? false })
+  const output = Output.create(target, writer, options.output ?? { sink: (b) => chunks.push(b) }, { fullTemplate: options.fullTemplate ?? false, ...(fill.generatesSecrets === true ? { mode: 0o600 } : {}) })
   const errors = options.errors ? errorsWriter(options.errors, decoding.opened.header, decoding.opened.delimiter) : undefined
   const issues: Array<Issue.Issue> = [...decoding.fileIssues]
   const lost = new Map<string, number>()
@@ -160,16 +178,25 @@ export const convert = async (input: Source.Input, options: ConvertOptions): Pro
       }
       read++
       let user = result.user
+      if (user !== undefined) {
+        const f = fill.transform(user, result)
+        rowIssues.push(...f.findings.map((x) => Issue.at(x, result.row, result.line)))
+        user = Issue.hasError(f.findings) ? undefined : f.user
+      }
       if (user !== undefined && options.transform) {
         const t = options.transform(user, result)
         rowIssues.push(...t.findings.map((f) => Issue.at(f, result.row, result.line)))
         user = Issue.hasError(t.findings) ? undefined : t.user
       }
       if (user !== undefined) {
-        const encoded = writer.encode(user, written)
+        let encoded = writer.encode(user, written)
+        const settled = scaffold ? Scaffold.settle(encoded) : undefined
+        if (settled) encoded = settled.encoded
         rowIssues.push(...encoded.findings.map((f) => Issue.at(f, result.row, result.line)))
         if (!Issue.hasError(encoded.findings)) {
           output.add(encoded)
+          if (scaffold) empty.add(encoded, settled?.missing ?? [])
+          fill.written(user, result)
           written++
           for (const field of notCarried(user, target)) lost.set(field, (lost.get(field) ?? 0) + 1)
         } else user = undefined
@@ -182,11 +209,15 @@ export const convert = async (input: Source.Input, options: ConvertOptions): Pro
       if (options.onProgress && read % 5000 === 0) options.onProgress(read)
     }
     const outputs = await output.finish()
+    const credentials = await fill.finish()
     const errorsWritten = errors ? await errors.finish() : false
     const lostList = [...lost].map(([field, count]) => ({ field, count }))
     for (const { field, count } of lostList) {
       issues.push({ row: null, line: null, column: null, code: "not-carried", severity: "warning", message: `${field}: ${count} row${count === 1 ? "" : "s"} had a value that the ${target.id} dialect cannot carry; it was not written` })
     }
+    const emptyRequired = empty.report()
+    const sum = Scaffold.summary(target, emptyRequired)
+    if (sum) issues.push(sum)
     return {
       file: decoding.opened.name,
       from: decoding.adapter.id,
@@ -198,11 +229,14 @@ export const convert = async (input: Source.Input, options: ConvertOptions): Pro
       errors: errorsWritten && options.errors ? path.resolve(options.errors) : null,
       lost: lostList,
       issues,
+      ...(scaffold ? { emptyRequired } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(options.output ? {} : { data: concat(chunks) })
     }
   } catch (e) {
     await output.abort()
     await errors?.abort()
+    await fill.abort()
     throw e
   }
 }

@@ -16,6 +16,9 @@ describe("generated docs", () => {
   it("docs/issues.md is up to date (npm run docs)", () => {
     expect(read("docs/issues.md")).toBe(Docs.issues())
   })
+  it("docs/translations.md is up to date (npm run docs)", () => {
+    expect(read("docs/translations.md")).toBe(Docs.translations())
+  })
   it("lists every canonical field and every issue code", () => {
     const model = Docs.canonicalModel()
     for (const f of Field.catalogue) expect(model).toContain(`| \`${f.path}\` |`)
