@@ -63,7 +63,7 @@ export const fillFlags = {
   ),
   preview: Flag.Int("preview").pipe(
     Flag.withMetavar("N"),
-    Flag.withDescription("print the first N converted rows (default 10, --preview=N) as a table, secrets masked, and write nothing"),
+    Flag.withDescription("print the first N converted rows (default 10; --preview 5 or --preview=5) as a table, secrets masked, and write nothing"),
     Flag.withOptionalValue("10"),
     Flag.optional
   )

@@ -13,6 +13,7 @@ import * as Command from "effect/cli/Command"
 import * as GlobalFlag from "effect/cli/GlobalFlag"
 import * as Effect from "effect/Effect"
 import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Commpeak from "./Commpeak.js"
 import * as Convert from "./Convert.js"
 import * as Dialects from "./Dialects.js"
 import * as Exit from "./Exit.js"
@@ -30,7 +31,7 @@ export const root = Command.make("pbxport").pipe(
   Command.withDescription(
     "Move users between phone platforms (Wazo/XiVO, BroadWorks, CommPeak) through one canonical user model: check import files, convert them, plan against what the target has, migrate in resumable batches, start from templates. Exit codes: 0 everything is fine, 1 some rows are invalid or were skipped, 2 usage error or the file could not be read."
   ),
-  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Dialects.command, Template.command]),
+  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Dialects.command, Template.command, Commpeak.command]),
   Command.withExamples([
     { command: "pbxport dialects", description: "the dialects pbxport knows" },
     { command: "pbxport validate users.csv --from wazo", description: "check a file" },
@@ -69,6 +70,26 @@ export const presenter = (io: Io.Io): CliOutput.Presenter => {
   }
 }
 
+/** Flags whose value is optional: `--preview` alone, `--preview=5` or `--preview 5`. */
+const optionalValued = new Set(["--preview"])
+
+/**
+ * Lets a flag with an optional value take it as the next word (`--preview 5`): the CLI framework
+ * only reads `--preview=5`, so a following whole number is joined to the flag.
+ */
+export const joinOptionalValues = (argv: ReadonlyArray<string>): Array<string> => {
+  const out: Array<string> = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!
+    const next = argv[i + 1]
+    if (optionalValued.has(word) && next !== undefined && /^[0-9]+$/.test(next)) {
+      out.push(`${word}=${next}`)
+      i++
+    } else out.push(word)
+  }
+  return out
+}
+
 /**
  * Runs the command line `argv` (without the node and script paths) and returns the exit code.
  *
@@ -79,7 +100,7 @@ export const presenter = (io: Io.Io): CliOutput.Presenter => {
  */
 export const program = (argv: ReadonlyArray<string>, io: Io.Io): Effect.Effect<number> => {
   let code: number = Exit.ok
-  return Command.runWith(root, { version: Version.read() })(argv).pipe(
+  return Command.runWith(root, { version: Version.read() })(joinOptionalValues(argv)).pipe(
     Effect.map(() => code),
     Effect.catchCause((cause) => {
       if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
