@@ -64,7 +64,7 @@ export interface Failure<S extends Details.Entry> {
   readonly details: ReadonlyArray<Details.Entry>
   /** CommPeak's error texts, one per row, in file order ("" for a row with none). */
   readonly messages: ReadonlyArray<string>
-  /** The texts joined with "; ", for an `error` column. */
+  /** The texts joined with "; ", as `pbxport commpeak retry` prints them. */
   readonly message: string
 }
 
@@ -83,7 +83,7 @@ export interface Failures<S extends Details.Entry> {
  *
  * @example
  * const { failed, unmatched } = joinFailures(sourceRows, errorRows)
- * // write failed.map((f) => f.source) (original cells) plus an `error` column from f.message
+ * // pbxport commpeak retry writes failed.map((f) => f.source) (original cells) and prints f.message
  */
 export const joinFailures = <S extends Details.Entry>(sources: ReadonlyArray<S>, errors: ReadonlyArray<Details.Entry>): Failures<S> => {
   const match = Details.matcher(sources)

@@ -12,7 +12,7 @@ describe("the command tree", () => {
   })
 
   it("has help with examples for every command, never with a credential on the command line", async () => {
-    for (const command of [[], ["validate"], ["convert"], ["plan"], ["migrate"], ["dialects"], ["template"]]) {
+    for (const command of [[], ["validate"], ["convert"], ["plan"], ["migrate"], ["dialects"], ["template"], ["commpeak"], ["commpeak", "credentials"], ["commpeak", "retry"]]) {
       const r = await cli([...command, "--help"])
       expect(r.code, command.join(" ")).toBe(0)
       expect(r.stderr).toBe("")
