@@ -93,6 +93,7 @@ const writer = (options: Adapter.Options): Adapter.RowWriter => {
  */
 export const broadworksJson: Adapter.Adapter = Adapter.make({
   id: "broadworks-json",
+  family: "broadworks",
   title: "BroadWorks SDK data (JSON)",
   description: "The BroadWorks SDK's create-from-data form: a JSON array of users with snake_case keys, nested objects and lists, and an operation per user.",
   format: "json",

@@ -154,6 +154,7 @@ const leaves = (group: Group, element: Element): Array<readonly [Leaf, Element]>
  */
 export const broadworksOcip: Adapter.Adapter = Adapter.make({
   id: "broadworks-ocip",
+  family: "broadworks",
   title: "BroadWorks OCI-P documents",
   description: `UserConsolidatedAddRequest22 commands in BroadsoftDocument XML (ISO-8859-1, ASCII only), ${commandsPerDocument} per document, ready to send over OCI-P.`,
   format: "xml",

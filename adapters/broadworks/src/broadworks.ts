@@ -161,6 +161,7 @@ export const uniqueRules = (spell: (path: string) => string): ReadonlyArray<Adap
  */
 export const broadworks: Adapter.Adapter = Adapter.make({
   id: "broadworks",
+  family: "broadworks",
   title: "BroadWorks bulk sheet",
   description: "The BroadWorks SDK's bulk sheet (user.create.csv, user.modify.csv): one user per row, UserConsolidatedAddRequest22 or UserConsolidatedModifyRequest22 by the operation column.",
   format: "csv",

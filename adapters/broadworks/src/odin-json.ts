@@ -202,6 +202,7 @@ const carries = [
  */
 export const odinJson: Adapter.Adapter = Adapter.make({
   id: "odin-json",
+  family: "broadworks",
   title: "Odin (Rev.io) user objects",
   description: "Users as the Odin REST API returns and takes them (GET/POST /users): camelCase JSON with aliases, contacts and accessDevice objects.",
   format: "json",

@@ -206,6 +206,7 @@ const base = { id, columns: Columns.columns(Columns.plain), empty: Columns.empty
  */
 export const commpeak: Adapter.Adapter = Adapter.make({
   id,
+  family: "commpeak",
   title: "CommPeak Dialer user import",
   description:
     "The CSV file of CommPeak Dialer's Users > Create from file (mass user creation): at most 500 users per file; headers matched loosely and remappable; roles, desks and skill groups as CommPeak IDs or mapped names.",

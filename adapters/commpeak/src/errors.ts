@@ -34,6 +34,7 @@ const fixed = Details.fixedSpec(id, file, Details.keyColumns)
  */
 export const commpeakErrors: Adapter.Adapter = Adapter.make({
   id,
+  family: "commpeak",
   title: "CommPeak Error Details (refused rows)",
   description:
     "The Error Details file CommPeak offers after an upload: the refused users with the reason, columns found by the words in their headers (username, email, and error, reason or message).",

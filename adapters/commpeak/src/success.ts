@@ -38,6 +38,7 @@ const fixed = Details.fixedSpec(id, file, located)
  */
 export const commpeakSuccess: Adapter.Adapter = Adapter.make({
   id,
+  family: "commpeak",
   title: "CommPeak Success Details (temporary passwords)",
   description:
     "The Success Details file CommPeak offers after an upload: username, email and temporary password, columns found by the words in their headers. pbxport writes credentials files in the same form.",

@@ -85,6 +85,7 @@ const read = Tables.reader(spec)
  */
 export const wazoExport: Adapter.Adapter = Adapter.make({
   id: "wazo-export",
+  family: "wazo",
   title: "Wazo user export (GET /users/export)",
   description: "The CSV of Wazo's user export: 39 columns in a fixed order, with uuid, provisioning code and several incoming numbers per user as parallel ';' lists.",
   format: "csv",

@@ -61,6 +61,7 @@ const read = Tables.reader(spec)
  */
 export const wazoUpdate: Adapter.Adapter = Adapter.make({
   id: "wazo-update",
+  family: "wazo",
   title: "Wazo user update by uuid (PUT /users/import, disabled since Wazo 19.06)",
   description: "Changes to existing Wazo users keyed by uuid: an absent column leaves a field untouched, an empty cell clears it. Wazo answers 405 to this upload since 19.06; the file describes changes to apply through its REST API.",
   format: "csv",

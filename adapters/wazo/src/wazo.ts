@@ -84,6 +84,7 @@ const read = Tables.reader(spec)
  */
 export const wazo: Adapter.Adapter = Adapter.make({
   id: "wazo",
+  family: "wazo",
   title: "Wazo user import (POST /users/import)",
   description: "The CSV of Wazo's user import: users with their line, extension, voicemail, incoming number and call permissions; exact 1/0 bools; an empty cell takes Wazo's default.",
   format: "csv",

@@ -61,6 +61,7 @@ const read = Tables.reader(spec)
  */
 export const xivo: Adapter.Adapter = Adapter.make({
   id: "xivo",
+  family: "xivo",
   title: "XiVO user import (15.20 to 19.04)",
   description: "The XiVO-era user import CSV: entity_id, the XiVO Client (CTI) profile, sip or sccp lines, five languages.",
   format: "csv",

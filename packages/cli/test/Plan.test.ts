@@ -113,7 +113,7 @@ describe("pbxport plan", () => {
     expect(badKey).toMatchObject({ code: 2, stdout: "", stderr: 'pbxport: --key must be one of uuid, email, username, extension, userId, not "phone"\n' })
     const badDialect = await cli(["plan", wanted, "--from", "wazo", "--against", wazoExport, "--against-dialect", "csv"])
     expect(badDialect.code).toBe(2)
-    expect(badDialect.stderr).toMatch(/^pbxport: --against-dialect must be the dialect of a platform's users, one of wazo, wazo-export, /)
+    expect(badDialect.stderr).toMatch(/^pbxport: --against-dialect must be the dialect of a platform's users, one of jsonl, wazo, wazo-export, /)
     const missing = await cli(["plan", wanted, "--from", "wazo", "--against", path.join(dir, "nope.csv"), "--against-dialect", "wazo-export"])
     expect(missing).toMatchObject({ code: 2, stderr: `pbxport: cannot read ${path.join(dir, "nope.csv")}: no such file\n` })
   })

@@ -148,6 +148,10 @@ export interface UniqueRule {
 export interface Adapter {
   /** File name = adapter id = fixture folder = CLI value. */
   readonly id: string
+  /** The platform family whose words for values the dialect uses (`wazo` for wazo-export and
+   * wazo-update, `xivo`, `broadworks` for the sheet, JSON and OCI-P forms, ...); defaults to the
+   * id. Translations and plans look dialects up by family, so a new dialect needs no table. */
+  readonly family: string
   readonly title: string
   readonly description: string
   readonly format: Format
@@ -178,6 +182,7 @@ export const keepsExtrasOf = (adapter: Adapter, dialect: string): boolean => {
  */
 export const make = (spec: {
   readonly id: string
+  readonly family?: string
   readonly title: string
   readonly description: string
   readonly format: Format
@@ -192,6 +197,7 @@ export const make = (spec: {
   const columns = spec.columns ?? []
   return {
     id: spec.id,
+    family: spec.family ?? spec.id,
     title: spec.title,
     description: spec.description,
     format: spec.format,

@@ -21,20 +21,10 @@ export const Platforms = ["wazo", "xivo", "broadworks", "commpeak", "jsonl"] as 
  */
 export type Platform = (typeof Platforms)[number]
 
-const byDialect: Readonly<Record<string, Platform>> = {
-  wazo: "wazo",
-  "wazo-export": "wazo",
-  "wazo-update": "wazo",
-  xivo: "xivo",
-  broadworks: "broadworks",
-  "broadworks-json": "broadworks",
-  "odin-json": "broadworks",
-  "broadworks-ocip": "broadworks",
-  commpeak: "commpeak",
-  "commpeak-success": "commpeak",
-  "commpeak-errors": "commpeak",
-  jsonl: "jsonl"
-}
+// every registered dialect of a family a plan writes files for, from the family it declares
+const byDialect: Readonly<Record<string, Platform>> = Object.fromEntries(
+  Registry.all.filter((a) => (Platforms as ReadonlyArray<string>).includes(a.family)).map((a) => [a.id, a.family as Platform])
+)
 
 /**
  * The dialects whose platform a plan can write files for.

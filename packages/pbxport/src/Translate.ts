@@ -4,9 +4,9 @@
  * The canonical `language` holds a language as the source wrote it: Wazo `fr_FR`, BroadWorks
  * `French`, CommPeak `en_US`. Before a user is written, it is turned into the target's word
  * through the table below; a language with no entry is an issue of that row naming the value,
- * never a guess. Which words a target takes (its vocabulary) is declared here, by dialect id, in
- * {@link vocabularyOf}: adapters stay pure data about their own platform, and this one table
- * knows them all (docs/translations.md is generated from it).
+ * never a guess. Which words a target takes (its vocabulary) follows the family each adapter
+ * declares ({@link vocabularyOf}); this one table holds every family's words
+ * (docs/translations.md is generated from it).
  *
  * The canonical choices (SIP modes, line protocols, 2FA types, device levels, transports) are
  * already translated by the adapters' codecs, each reading its platform's words into the
@@ -18,29 +18,23 @@
  */
 import { Field, Issue, Table, type Adapter, type User } from "@pbxport/core"
 import { Columns as CommPeak, Options as CommPeakOptions } from "@pbxport/adapter-commpeak"
+import * as Registry from "./Registry.js"
 
 /**
  * A family of dialects that share their words for values.
  */
 export type Vocabulary = "wazo" | "xivo" | "broadworks" | "commpeak"
 
+const vocabularies: ReadonlyArray<string> = ["wazo", "xivo", "broadworks", "commpeak"] satisfies ReadonlyArray<Vocabulary>
+
 /**
- * The vocabulary of each dialect; a dialect not listed (jsonl, a script's own dialect) takes
- * canonical values as they are and nothing is translated for it.
+ * The vocabulary of each registered dialect, from the family it declares; a dialect of another
+ * family (jsonl, a script's own dialect) takes canonical values as they are and nothing is
+ * translated for it.
  */
-export const vocabularyOf: Readonly<Record<string, Vocabulary>> = {
-  wazo: "wazo",
-  "wazo-export": "wazo",
-  "wazo-update": "wazo",
-  xivo: "xivo",
-  broadworks: "broadworks",
-  "broadworks-json": "broadworks",
-  "odin-json": "broadworks",
-  "broadworks-ocip": "broadworks",
-  commpeak: "commpeak",
-  "commpeak-success": "commpeak",
-  "commpeak-errors": "commpeak"
-}
+export const vocabularyOf: Readonly<Record<string, Vocabulary>> = Object.fromEntries(
+  Registry.all.filter((a) => vocabularies.includes(a.family)).map((a) => [a.id, a.family as Vocabulary])
+)
 
 /** The platform names of the vocabularies, for messages. */
 export const VocabularyTitles: Readonly<Record<Vocabulary, string>> = { wazo: "Wazo", xivo: "XiVO", broadworks: "BroadWorks", commpeak: "CommPeak" }
