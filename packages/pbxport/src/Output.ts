@@ -9,7 +9,6 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as readline from "node:readline"
 import type { Adapter } from "@pbxport/core"
 import { Dialect, Writer } from "@pbxport/csv"
 import { PbxportError } from "./PbxportError.js"
@@ -48,6 +47,26 @@ export const batchPath = (file: string, batch: number): string => {
 }
 
 const tempName = (dir: string) => path.join(dir, `.pbxport-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`)
+
+/**
+ * Reads the spool back line by line; pulling chunk by chunk keeps at most one chunk in memory
+ * (readline's async iterator queues lines ahead of a slow consumer).
+ */
+async function* spooled(file: string): AsyncIterable<string> {
+  let rest = ""
+  for await (const chunk of fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 16 })) {
+    const text = rest + (chunk as string)
+    let start = 0
+    let nl = text.indexOf("\n", start)
+    while (nl >= 0) {
+      yield text.slice(start, nl)
+      start = nl + 1
+      nl = text.indexOf("\n", start)
+    }
+    rest = text.slice(start)
+  }
+  if (rest !== "") yield rest
+}
 
 /**
  * An output being written.
@@ -149,7 +168,7 @@ export const create = (adapter: Adapter.Adapter, writer: Adapter.RowWriter, targ
           written.push({ path: out.final, rows: out.rows })
         }
         openBatch()
-        const lines = readline.createInterface({ input: fs.createReadStream(spoolPath), crlfDelay: Infinity })
+        const lines = spooled(spoolPath)
         let first = true
         for await (const line of lines) {
           if (out!.rows === limit) {
