@@ -13,6 +13,17 @@ describe("generated docs", () => {
   it("docs/canonical-model.md is up to date (npm run docs)", () => {
     expect(read("docs/canonical-model.md")).toBe(Docs.canonicalModel())
   })
+  it("every platform's page in docs/dialects/ has its generated column tables up to date (npm run docs)", async () => {
+    for (const dir of fs.readdirSync(path.join(repo, "adapters"))) {
+      const page = `docs/dialects/${dir}.md`
+      if (!fs.existsSync(path.join(repo, page))) continue
+      const pkg = JSON.parse(read(`adapters/${dir}/package.json`)) as { name: string }
+      const mod = (await import(pkg.name)) as { adapters: Parameters<typeof Docs.columnTables>[0] }
+      const text = read(page)
+      expect(text, page).toContain("<!-- columns -->")
+      expect(text, page).toBe(Docs.fillColumns(text, Docs.columnTables(mod.adapters)))
+    }
+  })
   it("docs/issues.md is up to date (npm run docs)", () => {
     expect(read("docs/issues.md")).toBe(Docs.issues())
   })
