@@ -302,12 +302,7 @@ const run = async (
       continue
     }
     const rowIssues = [...row.issues, ...(filled?.findings ?? []).map((f) => Issue.at(f, row.row, row.line))]
-    let user = filled === undefined || Issue.hasError(filled.findings) ? undefined : filled.user
-    if (user !== undefined && options.transform) {
-      const t = options.transform(user, row)
-      rowIssues.push(...t.findings.map((f) => Issue.at(f, row.row, row.line)))
-      user = Issue.hasError(t.findings) ? undefined : t.user
-    }
+    const user = Fill.apply(filled === undefined || Issue.hasError(filled.findings) ? undefined : filled.user, row, options.transform, rowIssues)
     issues.push(...rowIssues)
     if (user === undefined) {
       pending.push({ kind: "skip", record: { type: "user", key, row: row.row, line: row.line, label: row.user ? Key.label(row.user) : null, status: "skipped", batch: null, reason: reasonOf(rowIssues) } })

@@ -177,17 +177,7 @@ export const convert = async (input: Source.Input, options: ConvertOptions): Pro
         continue
       }
       read++
-      let user = result.user
-      if (user !== undefined) {
-        const f = fill.transform(user, result)
-        rowIssues.push(...f.findings.map((x) => Issue.at(x, result.row, result.line)))
-        user = Issue.hasError(f.findings) ? undefined : f.user
-      }
-      if (user !== undefined && options.transform) {
-        const t = options.transform(user, result)
-        rowIssues.push(...t.findings.map((f) => Issue.at(f, result.row, result.line)))
-        user = Issue.hasError(t.findings) ? undefined : t.user
-      }
+      let user = Fill.apply(Fill.apply(result.user, result, fill.transform, rowIssues), result, options.transform, rowIssues)
       if (user !== undefined) {
         let encoded = writer.encode(user, written)
         const settled = scaffold ? Scaffold.settle(encoded) : undefined

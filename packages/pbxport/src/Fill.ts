@@ -69,6 +69,22 @@ export interface Mode {
 }
 
 /**
+ * Applies one per-row step (the fill step, a caller's transform) to a decoded user: its findings
+ * are placed at the row and added to `issues`; an error finding drops the user.
+ */
+export const apply = (
+  user: User.User | undefined,
+  row: Decode.RowResult,
+  step: ((user: User.User, row: Decode.RowResult) => { readonly user: User.User; readonly findings: ReadonlyArray<Issue.Finding> }) | undefined,
+  issues: Array<Issue.Issue>
+): User.User | undefined => {
+  if (user === undefined || step === undefined) return user
+  const t = step(user, row)
+  issues.push(...t.findings.map((f) => Issue.at(f, row.row, row.line)))
+  return Issue.hasError(t.findings) ? undefined : t.user
+}
+
+/**
  * A started fill step.
  */
 export interface Step {

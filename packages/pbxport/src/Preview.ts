@@ -78,17 +78,7 @@ export const preview = async (input: Source.Input, options: PreviewOptions): Pro
       issues.push(...result.issues)
       if (result.skipped) continue
       read++
-      let user = result.user
-      if (user !== undefined) {
-        const f = fill.transform(user, result)
-        issues.push(...f.findings.map((x) => Issue.at(x, result.row, result.line)))
-        user = Issue.hasError(f.findings) ? undefined : f.user
-      }
-      if (user !== undefined && options.transform) {
-        const t = options.transform(user, result)
-        issues.push(...t.findings.map((x) => Issue.at(x, result.row, result.line)))
-        user = Issue.hasError(t.findings) ? undefined : t.user
-      }
+      const user = Fill.apply(Fill.apply(result.user, result, fill.transform, issues), result, options.transform, issues)
       if (user === undefined) {
         skipped++
         continue
