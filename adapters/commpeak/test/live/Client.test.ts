@@ -18,6 +18,9 @@ const client = (s: Sandbox.Sandbox, extra: Partial<Client.Options> = {}) => {
   open.push(c)
   return c
 }
+const nope = (): never => {
+  throw new Error("the request should have failed")
+}
 const agent = (n: number) => ({ username: `agent${n}`, email: `agent${n}@example.com`, password: `pw-${n}-Secret`, roles: [3] })
 
 describe("Client against the sandbox", () => {
@@ -52,7 +55,7 @@ describe("Client against the sandbox", () => {
     for (const auth of ["basic", "digest"] as const) {
       const s = await sandbox({ auth })
       const c = client(s, { password: Redacted.make("not-the-password") })
-      const e = await c.request("GET", "users/", undefined, { safe: true }).catch((x) => x as Client.ApiError)
+      const e = await c.request("GET", "users/", undefined, { safe: true }).then(nope, (x: unknown) => x as Client.ApiError)
       expect(e).toBeInstanceOf(Client.ApiError)
       expect(e.reason).toBe("login")
       expect(e.message).toContain("refused the API user 'api' (HTTP 401)")
@@ -64,13 +67,13 @@ describe("Client against the sandbox", () => {
     const s = await sandbox()
     const c = client(s)
     await c.request("POST", "users", agent(1), { safe: false })
-    const dup = await c.request("POST", "users", { ...agent(1), email: "AGENT1@example.com", roles: [99] }, { safe: false }).catch((x) => x as Client.ApiError)
+    const dup = await c.request("POST", "users", { ...agent(1), email: "AGENT1@example.com", roles: [99] }, { safe: false }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(dup.reason).toBe("status")
     expect(dup.status).toBe(422)
     expect(dup.message).toBe("POST /api/users: HTTP 422: The given data was invalid.: username: The username 'agent1' has already been taken.; email: The email 'AGENT1@example.com' has already been taken.; roles: Unknown role id: 99.")
     expect(dup.message).not.toContain("pw-1-Secret")
     const id = (s.users()[0] as { id: number }).id
-    const bad = await c.request("PUT", `users/${id}`, { virtual_extension: "12a" }, { safe: true }).catch((x) => x as Client.ApiError)
+    const bad = await c.request("PUT", `users/${id}`, { virtual_extension: "12a" }, { safe: true }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(bad.message).toContain("virtual_extension: The virtual extension must be 1 to 10 digits, not '12a'.")
   })
 
@@ -88,7 +91,7 @@ describe("Client against the sandbox", () => {
 
   it("fails a Retry-After longer than it may wait, rather than waiting", async () => {
     const s = await sandbox({ faults: { tooMany: { every: 1, retryAfter: 120 } } })
-    const e = await client(s, { maxWait: 5_000 }).request("GET", "users/", undefined, { safe: true }).catch((x) => x as Client.ApiError)
+    const e = await client(s, { maxWait: 5_000 }).request("GET", "users/", undefined, { safe: true }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(e.status).toBe(429)
     expect(s.counts().requests).toBe(1)
   })
@@ -96,7 +99,7 @@ describe("Client against the sandbox", () => {
   it("reports a POST whose answer is lost as lost (maybe applied), and never sends it again", async () => {
     const s = await sandbox({ faults: { dropAfterApply: 1 } })
     const c = client(s)
-    const e = await c.request("POST", "users", agent(1), { safe: false }).catch((x) => x as Client.ApiError)
+    const e = await c.request("POST", "users", agent(1), { safe: false }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(e.reason).toBe("lost")
     expect(e.message).toMatch(/^no answer from 127\.0\.0\.1:[0-9]+ \(ECONNRESET|socket hang up\)?.*the request may have been applied$/)
     expect(s.counts().posts).toBe(1)
@@ -116,7 +119,7 @@ describe("Client against the sandbox", () => {
 
   it("times out a request that gets no answer", async () => {
     const s = await sandbox({ faults: { latency: 2_000 } })
-    const e = await client(s, { timeout: 200, attempts: 1 }).request("GET", "users/", undefined, { safe: true }).catch((x) => x as Client.ApiError)
+    const e = await client(s, { timeout: 200, attempts: 1 }).request("GET", "users/", undefined, { safe: true }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(e.reason).toBe("lost")
     expect(e.message).toContain("no answer within 200 ms")
   })
@@ -125,7 +128,7 @@ describe("Client against the sandbox", () => {
     const s = await sandbox()
     const url = s.url
     await s.close()
-    const e = await Client.make({ url, username: "api", password: Redacted.make("x"), attempts: 1 }).request("POST", "users", agent(1), { safe: false }).catch((x) => x as Client.ApiError)
+    const e = await Client.make({ url, username: "api", password: Redacted.make("x"), attempts: 1 }).request("POST", "users", agent(1), { safe: false }).then(nope, (x: unknown) => x as Client.ApiError)
     expect(e.reason).toBe("unreachable")
     expect(e.message).toMatch(/^cannot reach 127\.0\.0\.1:[0-9]+: ECONNREFUSED$/)
   })
