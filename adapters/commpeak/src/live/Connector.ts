@@ -67,7 +67,7 @@ export interface Connector {
 
 /** Runs `work` over the items with at most `limit` at once; results in item order. */
 export const pool = async <A, B>(items: ReadonlyArray<A>, limit: number, work: (item: A, index: number) => Promise<B>): Promise<Array<B>> => {
-  const out: Array<B> = new Array(items.length)
+  const out: Array<B> = []
   let next = 0
   let failed: unknown
   const worker = async (): Promise<void> => {

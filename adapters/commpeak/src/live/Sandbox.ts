@@ -365,7 +365,7 @@ export const start = async (options: Options = {}): Promise<Sandbox> => {
         if (drop()) return
         return send(res, 200, view(user))
       }
-      return send(res, /^\/api\/users/.test(url.pathname) ? 405 : 404, { message: "Not found." })
+      return send(res, url.pathname.startsWith("/api/users") ? 405 : 404, { message: "Not found." })
     } catch (e) {
       if (!(e instanceof Refusal)) throw e
       counts.refused++
