@@ -9,8 +9,8 @@
  * does not publish (the error body, the shape of `roles{}`, all-or-nothing for a list POSTed at
  * once) is the project's choice, listed in docs/live-commpeak.md. The sandbox is stricter than
  * needed on purpose: an unknown field or a wrongly typed value is refused, so a connector bug
- * shows. It listens on loopback only. Login passwords are kept as SHA-256 digests only, in
- * memory and in the state file.
+ * shows. It listens on loopback only. Users' login passwords are kept as SHA-256 digests only,
+ * in memory and in the state file (mode 0600, which also keeps the sandbox's own API password).
  */
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
@@ -169,7 +169,11 @@ const typed = (fields: Readonly<Record<string, Kind>>, body: Record<string, unkn
  */
 export const start = async (options: Options = {}): Promise<Sandbox> => {
   const username = options.username ?? "api"
-  const password = options.password ?? crypto.randomBytes(12).toString("base64url")
+  const saved = options.state !== undefined && fs.existsSync(options.state)
+    ? (JSON.parse(fs.readFileSync(options.state, "utf8")) as { users: Array<Stored>; nextId: number; password: string })
+    : undefined
+  // the API password is kept with the users, so a profile written for the state keeps working
+  const password = options.password ?? saved?.password ?? crypto.randomBytes(12).toString("base64url")
   const auth = options.auth ?? "basic"
   const roles = options.roles ?? defaultRoles
   const desks = new Set(options.desks ?? range(10))
@@ -179,17 +183,12 @@ export const start = async (options: Options = {}): Promise<Sandbox> => {
   const nonces = new Map<string, number>()
   const opaque = crypto.randomBytes(8).toString("hex")
 
-  let users: Array<Stored> = []
-  let nextId = 1001
-  if (options.state !== undefined && fs.existsSync(options.state)) {
-    const saved = JSON.parse(fs.readFileSync(options.state, "utf8")) as { users: Array<Stored>; nextId: number }
-    users = saved.users
-    nextId = saved.nextId
-  }
+  const users: Array<Stored> = saved?.users ?? []
+  let nextId = saved?.nextId ?? 1001
   const save = (): void => {
     if (options.state === undefined) return
     const temp = path.join(path.dirname(path.resolve(options.state)), `.${path.basename(options.state)}.${process.pid}.tmp`)
-    fs.writeFileSync(temp, JSON.stringify({ users, nextId }), { mode: 0o600 })
+    fs.writeFileSync(temp, JSON.stringify({ users, nextId, password }), { mode: 0o600 })
     fs.renameSync(temp, options.state)
   }
 

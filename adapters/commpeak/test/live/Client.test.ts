@@ -133,3 +133,26 @@ describe("Client against the sandbox", () => {
     expect(e.message).toMatch(/^cannot reach 127\.0\.0\.1:[0-9]+: ECONNREFUSED$/)
   })
 })
+
+describe("Sandbox state", () => {
+  it("keeps its users and its API password in the state file (0600) between runs", async () => {
+    const fs = await import("node:fs")
+    const os = await import("node:os")
+    const path = await import("node:path")
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pbxport-commpeak-state-"))
+    try {
+      const state = path.join(dir, "state.json")
+      const first = await Sandbox.start({ state })
+      await Client.make({ url: first.url, username: first.username, password: Redacted.make(first.password) }).request("POST", "users", agent(1), { safe: false })
+      await first.close()
+      expect(fs.statSync(state).mode & 0o777).toBe(0o600)
+      expect(fs.readFileSync(state, "utf8")).not.toContain("pw-1-Secret")
+      const second = await sandbox({ state })
+      expect(second.password).toBe(first.password)
+      expect(second.users()).toEqual([expect.objectContaining({ id: 1001, username: "agent1" })])
+      expect(second.checkPassword("agent1", "pw-1-Secret")).toBe(true)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
