@@ -126,16 +126,16 @@ data = FileHandler.read_csv_to_dict(file)
 print(len(ops._parse_csv(data)))
 `
 
-interface Measure { readonly seconds: number; readonly maxRssMiB: number; readonly load: number }
+interface Measure { readonly seconds: number; readonly cpu: number; readonly maxRssMiB: number; readonly load: number }
 
 const timed = (command: string, args: ReadonlyArray<string>): Measure => {
   const load = os.loadavg()[0]!
-  const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", command, ...args], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "ignore", "pipe"] })
-  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr)
+  const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M %U %S", command, ...args], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "ignore", "pipe"] })
+  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr)
   if (m === null) throw new Error(`${command} ${args.join(" ")} gave no measure:\n${r.stderr.slice(-2000)}`)
   // /usr/bin/time reports the exit code of a failed command on stderr
   if (/Command exited with non-zero status/.test(r.stderr)) throw new Error(`${command} ${args.join(" ")} failed:\n${r.stderr.slice(-2000)}`)
-  return { seconds: Number(m[1]), maxRssMiB: Number(m[2]) / 1024, load: (load + os.loadavg()[0]!) / 2 }
+  return { seconds: Number(m[1]), cpu: Number(m[3]) + Number(m[4]), maxRssMiB: Number(m[2]) / 1024, load: (load + os.loadavg()[0]!) / 2 }
 }
 
 const node = (...args: Array<string>) => [process.execPath, [bin, ...args]] as const
@@ -188,28 +188,29 @@ for (const { kind, file } of files) {
     for (const w of list) {
       const m = timed(w.run[0], w.run[1])
       runs.get(w.name)!.push(m)
-      process.stderr.write(`${path.basename(file)} ${w.name}: ${m.seconds.toFixed(2)} s, ${m.maxRssMiB.toFixed(0)} MiB (load ${m.load.toFixed(1)})\n`)
+      process.stderr.write(`${path.basename(file)} ${w.name}: ${m.seconds.toFixed(2)} s (CPU ${m.cpu.toFixed(2)} s), ${m.maxRssMiB.toFixed(0)} MiB (load ${m.load.toFixed(1)})\n`)
     }
   }
   const seconds = (name: string) => median(runs.get(name)!.map((m) => m.seconds))
+  const cpu = (name: string) => median(runs.get(name)!.map((m) => m.cpu))
   const reference = seconds(list.find((w) => w.reference)!.name)
+  const referenceCpu = cpu(list.find((w) => w.reference)!.name)
   const mib = (fs.statSync(file).size / 2 ** 20).toFixed(1)
   const title = `${given ? path.basename(file) : `${rows.toLocaleString("en-US")} ${kind === "wazo" ? "Wazo" : "BroadWorks"} rows`} (${mib} MiB)`
-  tables.push(`### ${title}`, "", "| work | seconds | rows/s | peak RSS (MiB) | load | time / DictReader's |", "| --- | --- | --- | --- | --- | --- |")
+  tables.push(`### ${title}`, "", "| work | seconds | rows/s | peak RSS (MiB) | load | time / DictReader's | CPU seconds | CPU / DictReader's |", "| --- | --- | --- | --- | --- | --- | --- | --- |")
   for (const w of list) {
     const s = seconds(w.name)
     const rss = Math.max(...runs.get(w.name)!.map((m) => m.maxRssMiB))
     const load = median(runs.get(w.name)!.map((m) => m.load))
-    tables.push(`| ${w.name} | ${s.toFixed(2)} | ${Math.round(rows / s).toLocaleString("en-US")} | ${rss.toFixed(0)} | ${load.toFixed(1)} | ${(s / reference).toFixed(2)}x |`)
+    tables.push(`| ${w.name} | ${s.toFixed(2)} | ${Math.round(rows / s).toLocaleString("en-US")} | ${rss.toFixed(0)} | ${load.toFixed(1)} | ${(s / reference).toFixed(2)}x | ${cpu(w.name).toFixed(2)} | ${(cpu(w.name) / referenceCpu).toFixed(2)}x |`)
   }
   tables.push("")
   // the goals of the benchmark, as ratios measured side by side in this run
   const peer = list.find((w) => w.peer !== undefined)
   if (peer) {
-    const p = seconds(peer.name)
+    const as = (ratio: number) => (ratio >= 1 ? `${ratio.toFixed(2)}x faster` : `${(1 / ratio).toFixed(2)}x slower`)
     for (const w of list.filter((x) => x.name.startsWith("pbxport"))) {
-      const ratio = p / seconds(w.name)
-      summary.push(`| ${title} | ${w.name} | ${peer.name} | ${ratio >= 1 ? `${ratio.toFixed(2)}x faster` : `${(1 / ratio).toFixed(2)}x slower`} |`)
+      summary.push(`| ${title} | ${w.name} | ${peer.name} | ${as(seconds(peer.name) / seconds(w.name))} | ${as(cpu(peer.name) / cpu(w.name))} |`)
     }
   }
 }
@@ -232,7 +233,7 @@ const peerLine = [...peers].map(([name]) => {
 })
 const report = [
   ...tables,
-  ...(summary.length > 0 ? ["### pbxport against the platforms' own parsers (same file, same run)", "", "| file | pbxport | peer | pbxport is |", "| --- | --- | --- | --- |", ...summary, ""] : []),
+  ...(summary.length > 0 ? ["### pbxport against the platforms' own parsers (same file, same run)", "", "| file | pbxport | peer | pbxport is (wall time) | pbxport is (CPU time) |", "| --- | --- | --- | --- | --- |", ...summary, ""] : []),
   `Start-up: \`pbxport --version\` takes ${start.toFixed(0)} ms (median of 10 runs, including Node's own start).`
 ].join("\n")
 process.stdout.write(report + "\n")
@@ -256,7 +257,9 @@ if (write) {
     "(`CsvParser` and each row's `parse()`, as `POST /users/import` runs them) and mercury-ocip's",
     "bulk sheet parser (`read_csv_to_dict` then `_parse_csv`, without building the OCI-P request",
     "objects, which needs a live client). `load` is the machine's 1-minute load average during the",
-    "run (2 cores: above 2, other work was competing).",
+    "run: above the number of cores, other work was competing and wall times stretch unevenly, so",
+    "the CPU seconds (user + system, all threads: Node's garbage collector threads count against",
+    "pbxport) are the fairer comparison then.",
     "",
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, ${version}. Date: ${new Date().toISOString().slice(0, 10)}.${peerLine.length > 0 ? ` Peers: ${peerLine.join(", ")}.` : ""}${repeat > 1 ? ` Median of ${repeat} alternated runs.` : ""}`,
     "",

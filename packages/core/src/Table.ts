@@ -6,7 +6,7 @@
  * encode that cannot drift, unknown columns kept with the user (so reading and writing the same
  * dialect loses nothing), and the documentation. Adapters with quirks wrap the result.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import * as Adapter from "./Adapter.js"
 import * as Codec from "./Codec.js"
 import * as Field from "./Field.js"
