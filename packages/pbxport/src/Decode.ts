@@ -176,6 +176,7 @@ export const decode = async (
             if (record.row >= lines.length) {
               const more = new Uint32Array(Math.max(lines.length * 2, record.row + 1))
               more.set(lines)
+              FirstRows.release(lines)
               lines = more
             }
             lines[record.row] = record.line

@@ -44,6 +44,14 @@ const mix = (s: string): number => {
 }
 
 /**
+ * Frees a typed array's memory at once by detaching it (`ArrayBuffer.prototype.transfer`, ES2024,
+ * Node 22+), instead of leaving it to the next garbage collection; the array is unusable after.
+ */
+export const release = (array: Uint32Array): void => {
+  void (array.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer?.(0)
+}
+
+/**
  * The two 32-bit hashes of a value.
  */
 export type Fingerprint = (value: string) => readonly [number, number]
@@ -72,6 +80,9 @@ export const make = (hash?: Fingerprint): FirstRows => {
     capacity = Math.ceil(capacity * 1.5)
     keys = new Uint32Array(capacity * 3)
     for (let i = 0; i < old.length; i += 3) if (old[i + 2] !== 0) place(old[i]!, old[i + 1]!, old[i + 2]!)
+    // free the old slots now rather than at some later collection: the tables of a file grow
+    // together, and their old and new slots all held at once made the peak
+    release(old)
   }
   return {
     claim: (value, row) => {
