@@ -264,6 +264,14 @@ if (write) {
     `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, ${version}. Date: ${new Date().toISOString().slice(0, 10)}.${peerLine.length > 0 ? ` Peers: ${peerLine.join(", ")}.` : ""}${repeat > 1 ? ` Median of ${repeat} alternated runs.` : ""}`,
     "",
     report,
+    "",
+    "Reading the numbers: the CSV engine streams, the output waits in a spool file on disk, and the",
+    "issues of a valid file are none, so what grows with the file is what a run must remember across",
+    "rows: the in-file duplicate checks. They keep a 64-bit fingerprint and the first row of every",
+    "unique value (packages/pbxport/src/FirstRows.ts), 12 bytes a value at a load of at most 0.7,",
+    "outside the JavaScript heap: about 18 MiB per million values, and a million Wazo rows hold five",
+    "million (email, username, exten@context, SIP username, incoming number). A fingerprint match is",
+    "confirmed against the first row, read again, before it is reported.",
     ""
   ].join("\n")
   fs.writeFileSync(path.join(repo, "docs", "benchmarks.md"), doc)
