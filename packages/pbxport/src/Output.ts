@@ -73,9 +73,10 @@ async function* spooled(file: string): AsyncIterable<string> {
  * U+0000 between cells; `\\`, line feed and U+0000 in a value escaped with `\\`. Cheaper than a
  * JSON round trip per row, and the line splits back into cells with no object per row.
  */
-const ESCAPED = /[\\\n\u0000]/
+// oxlint-disable-next-line no-control-regex
+const ESCAPED = /[\\\n\u0000]/g
 const escapeCell = (value: string): string =>
-  ESCAPED.test(value) ? value.replace(/[\\\n\u0000]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : "\\0")) : value
+  value.includes("\\") || value.includes("\n") || value.includes("\u0000") ? value.replace(ESCAPED, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : "\\0")) : value
 const unescapeCell = (value: string): string =>
   value.includes("\\") ? value.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "0" ? "\u0000" : c)) : value
 
@@ -203,7 +204,7 @@ export const create = (adapter: Adapter.Adapter, writer: Adapter.RowWriter, targ
             first = true
           }
           if (adapter.format === "csv") {
-            const row = new Array<string>(numbers.size).fill("")
+            const row = Array.from({ length: numbers.size }, () => "")
             if (line !== "") {
               for (const cell of line.split("\u0000")) {
                 const at = cell.indexOf("\u0001")

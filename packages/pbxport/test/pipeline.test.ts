@@ -152,3 +152,21 @@ describe("in-file duplicates in fixed width", () => {
     expect(dups.at(-1)!.row).toBe(50_000)
   })
 })
+
+describe("the output spool", () => {
+  it("gives back every cell exactly, backslashes, line feeds and NUL included", async () => {
+    const awkward = ["a\\nb", "line\nfeed", "nul\u0000here", "back\\\\slash\\", "\\0", "plain, \"quoted\""]
+    const rows = awkward.map((first, i) => ({ first, email: `u${i}@example.com` }))
+    const out = await pbxport.convert({ rows }, { from: demo, to: "jsonl" })
+    const back = new TextDecoder().decode(out.data).trim().split("\n").map((l) => JSON.parse(l) as { firstName: string })
+    expect(back.map((u) => u.firstName)).toEqual(awkward)
+    // the demo dialect takes three rows per file
+    for (const part of [rows.slice(0, 3), rows.slice(3)]) {
+      const csv = await pbxport.convert({ rows: part }, { from: demo, to: demo })
+      const read = await pbxport.Decode.decode({ bytes: csv.data! }, { from: demo })
+      const firsts: Array<string> = []
+      for await (const r of read.rows) firsts.push(r.user?.firstName ?? "<invalid>")
+      expect(firsts).toEqual(part.map((r) => r.first))
+    }
+  })
+})
