@@ -6,36 +6,14 @@
 import * as net from "node:net"
 import { Redacted } from "effect"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
-import type { User } from "@pbxport/core"
 import * as Connector from "../../src/live/Connector.js"
 import * as Ocip from "../../src/live/Ocip.js"
 import * as Sandbox from "../../src/live/Sandbox.js"
 import * as Session from "../../src/live/Session.js"
 import * as Xml from "../../src/live/Xml.js"
 import { makePki, type Pki } from "./tls.js"
+import { admin, group, person } from "./users.js"
 
-const group = { serviceProviderId: "ExampleSP", groupId: "ExampleGroup", domain: "example.com" }
-const admin = { username: "admin@example.com", password: "not-a-real-admin-pw" }
-
-/** A user with a device, leading-zero extension and accents; every tenth a trunk user, every seventh aliases. */
-export const person = (i: number): User.User => {
-  const n = String(i).padStart(4, "0")
-  const base: User.User = {
-    serviceProviderId: group.serviceProviderId,
-    groupId: group.groupId,
-    userId: `u${n}@example.com`,
-    firstName: i % 3 === 0 ? "Zoë" : "Jean-Loïc",
-    lastName: `Lefèvre ${n}`,
-    callerIdFirstName: "Zoë",
-    callerIdLastName: `Lefèvre ${n}`,
-    extension: `0${n}`,
-    password: Redacted.make(`Pw-${n}-not-real`),
-    email: `u${n}@example.com`,
-    ...(i % 7 === 0 ? { aliases: [`alias${n}@example.com`, `alt${n}@example.com`] } : {})
-  }
-  if (i % 10 === 0) return { ...base, trunk: { group: "ExampleTrunk", linePort: `+1555${n}@example.com` } }
-  return { ...base, device: { name: `dev-${n}`, level: "Group", linePort: `u${n}@example.com`, type: "Polycom VVX 450", macAddress: `00:11:22:33:${n.slice(0, 2)}:${n.slice(2)}`, contacts: [`${n}@192.0.2.10`] } }
-}
 
 const settings = (port: number, extra: Partial<Connector.Settings> = {}): Connector.Settings => ({
   host: "127.0.0.1",
