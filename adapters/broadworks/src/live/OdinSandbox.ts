@@ -40,6 +40,8 @@ export interface Options {
   readonly accounts: ReadonlyArray<Account>
   readonly groups: ReadonlyArray<Group>
   readonly users?: ReadonlyArray<Stored>
+  /** Called with every user after each change (to keep a state file). */
+  readonly onChange?: (users: ReadonlyArray<Stored>) => void
   readonly tokenLifetime?: number
 }
 
@@ -213,6 +215,7 @@ export const start = async (options: Options): Promise<Server> => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1")
       const r = route(req.method ?? "GET", url, Buffer.concat(chunks).toString("utf8"), req.headers.authorization)
       if (r.applied) {
+        options.onChange?.([...users.values()])
         stats.applied++
         if (faults.dropAfter.has(stats.applied)) {
           faults.dropAfter.delete(stats.applied)

@@ -66,6 +66,8 @@ export interface Options {
   readonly latency?: number
   /** Users to start with (a state saved by {@link Server.snapshot}). */
   readonly users?: ReadonlyArray<Stored>
+  /** Called with every user after each change (to keep a state file). */
+  readonly onChange?: (users: ReadonlyArray<Stored>) => void
 }
 
 /** A user as the sandbox holds it. */
@@ -133,11 +135,22 @@ export const start = async (options: Options): Promise<Server> => {
   const sockets = new Set<net.Socket>()
   const secure = options.tls !== undefined
 
-  const taken = (g: Group, pick: (u: User.User) => string | null | undefined, value: string, except?: string): string | undefined => {
-    for (const s of users.values()) {
-      if (s.serviceProviderId === g.serviceProviderId && s.groupId === g.groupId && s.user.userId !== except && pick(s.user) === value) return s.user.userId ?? undefined
-    }
-    return undefined
+  // indexes of the values that must be free: extensions per group, numbers system-wide
+  const extensions = new Map<string, string>()
+  const numbers = new Map<string, string>()
+  const extensionKey = (s: { serviceProviderId: string; groupId: string }, extension: string) => `${s.serviceProviderId}\u0000${s.groupId}\u0000${extension}`
+  const put = (stored: Stored) => {
+    const previous = users.get(stored.user.userId!)
+    if (previous?.user.extension) extensions.delete(extensionKey(previous, previous.user.extension))
+    if (previous?.user.directoryNumber) numbers.delete(previous.user.directoryNumber)
+    users.set(stored.user.userId!, stored)
+    if (stored.user.extension) extensions.set(extensionKey(stored, stored.user.extension), stored.user.userId!)
+    if (stored.user.directoryNumber) numbers.set(stored.user.directoryNumber, stored.user.userId!)
+  }
+  for (const s of [...users.values()]) put(s)
+  const taken = (g: Group, extension: string, except?: string): string | undefined => {
+    const owner = extensions.get(extensionKey(g, extension))
+    return owner === except ? undefined : owner
   }
 
   const add = (element: Xml.Element): { reply: string; applied: boolean } => {
@@ -154,17 +167,17 @@ export const start = async (options: Options): Promise<Server> => {
     if (group === undefined) return { reply: fault(4004, `Group not found: ${user.groupId}`, `service provider ${user.serviceProviderId} has no group ${user.groupId}`), applied: false }
     if (users.has(user.userId!)) return { reply: fault(4200, `User already exists: ${user.userId}`), applied: false }
     if (!user.userId!.includes("@")) return { reply: fault(4207, `Invalid user id: ${user.userId}`, "a user id is user@domain"), applied: false }
-    if (user.extension && taken(group, (u) => u.extension, user.extension)) {
-      return { reply: fault(4202, `Extension already assigned: ${user.extension}`, `the extension is used by ${taken(group, (u) => u.extension, user.extension)}`), applied: false }
+    if (user.extension && taken(group, user.extension)) {
+      return { reply: fault(4202, `Extension already assigned: ${user.extension}`, `the extension is used by ${taken(group, user.extension)}`), applied: false }
     }
-    if (user.directoryNumber && [...users.values()].some((s) => s.user.directoryNumber === user.directoryNumber)) {
+    if (user.directoryNumber && numbers.has(user.directoryNumber)) {
       return { reply: fault(4203, `Phone number already assigned: ${user.directoryNumber}`), applied: false }
     }
     // group password rules: the default BroadWorks policy asks for 6 characters at least
     if (user.password !== undefined && user.password !== null && Redacted.value(user.password).length < 6) {
       return { reply: fault(4962, "Invalid password", "the password does not meet the group's password rules: at least 6 characters"), applied: false }
     }
-    users.set(user.userId!, { serviceProviderId: group.serviceProviderId, groupId: group.groupId, user })
+    put({ serviceProviderId: group.serviceProviderId, groupId: group.groupId, user })
     return { reply: success(), applied: true }
   }
 
@@ -175,10 +188,10 @@ export const start = async (options: Options): Promise<Server> => {
     const next = applyModify(stored.user, element)
     if (typeof next === "string") return { reply: fault(18011, "OCI XML Request validation error(s)", next), applied: false }
     const group = groups.get(`${stored.serviceProviderId}\u0000${stored.groupId}`)!
-    if (next.extension && next.extension !== stored.user.extension && taken(group, (u) => u.extension, next.extension, userId)) {
+    if (next.extension && next.extension !== stored.user.extension && taken(group, next.extension, userId)) {
       return { reply: fault(4202, `Extension already assigned: ${next.extension}`), applied: false }
     }
-    users.set(userId, { ...stored, user: next })
+    put({ ...stored, user: next })
     return { reply: success(), applied: true }
   }
 
@@ -294,6 +307,7 @@ export const start = async (options: Options): Promise<Server> => {
             replies.push(fault(4001, `Unsupported request: ${c.type || "command without xsi:type"}`, "the sandbox implements user provisioning only"))
         }
         if (applied) {
+          options.onChange?.([...users.values()])
           stats.applied++
           if (faults.dropAfter.has(stats.applied)) {
             faults.dropAfter.delete(stats.applied)
