@@ -136,6 +136,26 @@ describe("OCI-P client and sandbox", () => {
     ])
   })
 
+  it("frames documents however TCP splits them: byte by byte, and two in one write", async () => {
+    const socket = net.connect(server.port, "127.0.0.1")
+    await new Promise((r) => socket.once("connect", r))
+    let text = ""
+    socket.setEncoding("latin1")
+    socket.on("data", (c: string) => (text += c))
+    const auth = Ocip.document("split", [Ocip.authenticationRequest(admin.username)])
+    for (const ch of auth) socket.write(ch, "latin1")
+    while (!text.includes(Ocip.terminator)) await new Promise((r) => setTimeout(r, 10))
+    const nonce = Xml.textOf(Ocip.read(text).commands[0]!.element, "nonce")!
+    text = ""
+    socket.write(Ocip.document("split", [Ocip.loginRequest14sp4(admin.username, Ocip.signedPassword(nonce, Redacted.make(admin.password)))]) + Ocip.document("split", [Ocip.userGetRequest("u0001@example.com")]), "latin1")
+    while (text.split(Ocip.terminator).length < 3) await new Promise((r) => setTimeout(r, 10))
+    socket.destroy()
+    const [login, get] = text.split(Ocip.terminator).slice(0, 2).map((d) => Ocip.read(d + Ocip.terminator))
+    expect(login!.commands[0]!.type).toBe("LoginResponse14sp4")
+    expect(get!.commands[0]!.type).toBe("UserGetResponse22")
+    expect(Xml.textOf(get!.commands[0]!.element, "firstName")).toBe("Jean-Loïc")
+  })
+
   it("checks the schema order of UserConsolidatedAddRequest22 as the server would", async () => {
     const session = await Session.open(settings(server.port))
     const [reply] = await session.send([Ocip.command("UserConsolidatedAddRequest22", [
