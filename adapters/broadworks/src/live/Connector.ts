@@ -52,6 +52,8 @@ export interface Connector {
   create(users: ReadonlyArray<User.User>, signal?: AbortSignal): Promise<ReadonlyArray<Outcome>>
   update(changes: ReadonlyArray<{ readonly id: string; readonly user: User.User }>, signal?: AbortSignal): Promise<ReadonlyArray<Outcome>>
   close(): Promise<void>
+  /** Sessions, so calls served at once: the runner keeps that many documents in flight. */
+  readonly parallel: number
   /** Connections re-established after a drop, for reports and tests. */
   readonly reconnects: () => number
 }
@@ -199,6 +201,7 @@ export const connect = async (settings: Settings, signal?: AbortSignal): Promise
 
   return {
     title,
+    parallel: size,
     reconnects: () => reconnects,
     list: () => list(),
     find: async (key, values) => {

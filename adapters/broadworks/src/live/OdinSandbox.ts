@@ -20,6 +20,7 @@ import * as https from "node:https"
 import type * as net from "node:net"
 import { randomBytes } from "node:crypto"
 import type { User } from "@pbxport/core"
+import { Redacted } from "effect"
 import { odinJson } from "../odin-json.js"
 import { userOf } from "./Odin.js"
 import type { Account, Group, Stored } from "./Sandbox.js"
@@ -31,6 +32,10 @@ export interface Faults {
   dropAfter: Set<number>
   /** Seconds a token lives. */
   tokenLifetime: number
+  /** Called after each change (POST or PUT /users) is applied, numbered from 1, before the answer. */
+  hook?: (change: number, phase: "applied") => void | Promise<void>
+  /** Called with every request (method, path, body) after the login, in order. */
+  seen?: (request: { readonly method: string; readonly path: string; readonly body: string }) => void
 }
 
 /** How to start an Odin sandbox. */
@@ -170,6 +175,8 @@ export const start = async (options: Options): Promise<Server> => {
       const g = groups.get(`${user.serviceProviderId}\u0000${user.groupId}`)
       if (g === undefined) return problem(404, "Not Found", `Group not found: ${user.groupId}`)
       if (!user.password) return problem(400, "Bad Request", "password is required")
+      // the group's password rules, as the OCI-P sandbox applies them
+      if (Redacted.value(user.password).length < 6) return problem(400, "Bad Request", "the password does not meet the group's password rules: at least 6 characters")
       if (users.has(user.userId!)) return problem(409, "Conflict", `User already exists: ${user.userId}`)
       const stored: Stored = { serviceProviderId: g.serviceProviderId, groupId: g.groupId, user }
       if (user.extension && taken(stored, user.extension)) return problem(409, "Conflict", `Extension already assigned: ${user.extension} (${taken(stored, user.extension)})`)
@@ -213,10 +220,12 @@ export const start = async (options: Options): Promise<Server> => {
       stats.perSecondPeak = Math.max(stats.perSecondPeak, ++inSecond)
       if (faults.latency > 0) await new Promise((r) => setTimeout(r, faults.latency))
       const url = new URL(req.url ?? "/", "http://127.0.0.1")
+      if (!url.pathname.endsWith("/auth/token")) faults.seen?.({ method: req.method ?? "GET", path: url.pathname + url.search, body: Buffer.concat(chunks).toString("utf8") })
       const r = route(req.method ?? "GET", url, Buffer.concat(chunks).toString("utf8"), req.headers.authorization)
       if (r.applied) {
         options.onChange?.([...users.values()])
         stats.applied++
+        await faults.hook?.(stats.applied, "applied")
         if (faults.dropAfter.has(stats.applied)) {
           faults.dropAfter.delete(stats.applied)
           req.socket.destroy()

@@ -54,6 +54,13 @@ export interface Faults {
    * which the connection is dropped instead of answered.
    */
   dropAfter: Set<number>
+  /**
+   * Called around each change (create or modify), numbered from 1: `received` before it is
+   * applied, `applied` after, both before the answer goes out (tests kill the client there).
+   */
+  hook?: (change: number, phase: "received" | "applied") => void | Promise<void>
+  /** Called with every command received after the login, in order (tests look at what was sent). */
+  seen?: (command: Ocip.Command) => void
 }
 
 /** How to start a sandbox. */
@@ -283,7 +290,9 @@ export const start = async (options: Options): Promise<Server> => {
           replies.push(fault(4900, "Not logged in", `${c.type} needs a login first`))
           continue
         }
+        faults.seen?.(c)
         let applied = false
+        if (c.type === "UserConsolidatedAddRequest22" || c.type === "UserModifyRequest22") await faults.hook?.(stats.applied + 1, "received")
         switch (c.type) {
           case "UserConsolidatedAddRequest22": {
             const r = add(c.element)
@@ -309,6 +318,7 @@ export const start = async (options: Options): Promise<Server> => {
         if (applied) {
           options.onChange?.([...users.values()])
           stats.applied++
+          await faults.hook?.(stats.applied, "applied")
           if (faults.dropAfter.has(stats.applied)) {
             faults.dropAfter.delete(stats.applied)
             socket.destroy()
