@@ -71,7 +71,7 @@ if (process.argv.includes("--serve")) {
       "## Creating users over OCI-P",
       "",
       "Measured by `npm run bench:ocip` (scripts/bench-ocip.ts): users created in the OCI-P sandbox",
-      "(`pbxport sandbox broadworks`, in its own process) through the BroadWorks connector, each",
+      "(the server `pbxport sandbox broadworks` runs, started in its own process) through the BroadWorks connector, each",
       "`UserConsolidatedAddRequest22` written by the `broadworks-ocip` serialiser, 15 commands per",
       "document, with the sandbox adding the given latency before it answers each document (a remote",
       "Application Server's round trip). Target: 10,000 users in under 30 s with 20 ms per request.",

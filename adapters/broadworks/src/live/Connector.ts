@@ -160,7 +160,7 @@ export const connect = async (settings: Settings, signal?: AbortSignal): Promise
   /** Sends many jobs, `perDocument` per document, over up to `size` sessions at once. */
   const run = async (jobs: ReadonlyArray<Job>, per = perDocument): Promise<Array<Ocip.Command | Outcome>> => {
     const docs = chunks(jobs.map((job, i) => ({ job, i })), per)
-    const out: Array<Ocip.Command | Outcome> = new Array(jobs.length)
+    const out: Array<Ocip.Command | Outcome> = Array.from({ length: jobs.length })
     let next = 0
     const worker = async () => {
       while (next < docs.length) {

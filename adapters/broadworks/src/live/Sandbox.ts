@@ -154,7 +154,7 @@ export const start = async (options: Options): Promise<Server> => {
     if (stored.user.extension) extensions.set(extensionKey(stored, stored.user.extension), stored.user.userId!)
     if (stored.user.directoryNumber) numbers.set(stored.user.directoryNumber, stored.user.userId!)
   }
-  for (const s of [...users.values()]) put(s)
+  for (const s of Array.from(users.values())) put(s)
   const taken = (g: Group, extension: string, except?: string): string | undefined => {
     const owner = extensions.get(extensionKey(g, extension))
     return owner === except ? undefined : owner
