@@ -274,6 +274,9 @@ if (write) {
     "confirmed against the first row, read again, before it is reported.",
     ""
   ].join("\n")
-  fs.writeFileSync(path.join(repo, "docs", "benchmarks.md"), doc)
+  // keep the sections other benchmarks write (npm run bench:ocip), between their markers
+  const file = path.join(repo, "docs", "benchmarks.md")
+  const kept = fs.existsSync(file) ? (fs.readFileSync(file, "utf8").match(/<!-- ocip -->[\s\S]*<!-- \/ocip -->/)?.[0] ?? "") : ""
+  fs.writeFileSync(file, kept === "" ? doc : `${doc.trimEnd()}\n\n${kept}\n`)
   process.stdout.write("wrote docs/benchmarks.md\n")
 }
