@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Commpeak from "./Commpeak.js"
 import * as Convert from "./Convert.js"
+import * as Detect from "./Detect.js"
 import * as Dialects from "./Dialects.js"
 import * as Exit from "./Exit.js"
 import * as Export from "./Export.js"
@@ -33,9 +34,10 @@ export const root = Command.make("pbxport").pipe(
   Command.withDescription(
     "Move users between phone platforms (Wazo/XiVO, BroadWorks, CommPeak) through one canonical user model: check import files, convert them, plan against what the target has (a file or a live platform), migrate in resumable batches to files or into a running platform, export a platform's users, rehearse on a sandbox, start from templates. Exit codes: 0 everything is fine, 1 some rows are invalid or were skipped, 2 usage error or the file could not be read."
   ),
-  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Export.command, Sandbox.command, Dialects.command, Template.command, Commpeak.command]),
+  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Export.command, Sandbox.command, Dialects.command, Detect.command, Template.command, Commpeak.command]),
   Command.withExamples([
     { command: "pbxport dialects", description: "the dialects pbxport knows" },
+    { command: "pbxport detect users.csv", description: "tell a file's dialect from its header" },
     { command: "pbxport validate users.csv --from wazo", description: "check a file" },
     { command: "pbxport convert users.csv --from broadworks --to wazo -o wazo.csv", description: "convert a file" },
     { command: "pbxport migrate users.csv --from broadworks --to wazo --out out --journal run.jsonl", description: "convert in resumable batches" },

@@ -15,6 +15,8 @@ export { decode, decodeAll, decodeStream, encode, convertEffect, validateEffect,
 export type { Input, ReadOptions } from "./Source.js"
 export * as Output from "./Output.js"
 export * as Decode from "./Decode.js"
+export { detect, type Candidate, type Detection } from "./Detect.js"
+export * as Detect from "./Detect.js"
 export * as Source from "./Source.js"
 export * as Docs from "./Docs.js"
 export { preview, format as formatPreview, type Preview as PreviewResult, type PreviewOptions } from "./Preview.js"
