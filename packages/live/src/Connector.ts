@@ -52,6 +52,11 @@ export interface Update {
 export interface Connector {
   /** What the connection is, for reports: `Wazo at https://pbx.example.com (tenant t)`. */
   readonly title: string
+  /**
+   * How many `create` or `update` calls the connector serves at once (BroadWorks: its OCI-P
+   * sessions); the runner keeps that many batches in flight. Absent: one at a time.
+   */
+  readonly parallel?: number
   /** Every user in scope (the tenant, the group...). */
   list(signal?: AbortSignal): Promise<ReadonlyArray<RemoteUser>>
   /** The users whose `key` (a canonical path: `email`, `username`, `userId`) is one of `values`. */

@@ -515,10 +515,22 @@ export const migrate = async (source: Source.Input, options: LiveMigrateOptions)
       progress()
     }
 
+    // batches go out `connector.parallel` at a time (OCI-P sessions): each has its own intent and
+    // commit, so a run killed with several in flight reconciles each of them when resumed
+    const sendAll = async (operation: "create" | "update", items: ReadonlyArray<Item>): Promise<void> => {
+      const batches: Array<ReadonlyArray<Item>> = []
+      for (let i = 0; i < items.length; i += batchSize) batches.push(items.slice(i, i + batchSize))
+      let next = 0
+      const lane = async () => {
+        while (next < batches.length) await send(operation, batches[next++]!)
+      }
+      await Promise.all(Array.from({ length: Math.min(Math.max(1, connector.parallel ?? 1), batches.length) }, lane))
+    }
+
     try {
       if (!dry) {
-        for (let i = 0; i < creates.length; i += batchSize) await send("create", creates.slice(i, i + batchSize))
-        for (let i = 0; i < updates.length; i += batchSize) await send("update", updates.slice(i, i + batchSize))
+        await sendAll("create", creates)
+        await sendAll("update", updates)
         journal!.append([{ type: "done", at: new Date().toISOString(), written: counts.created + counts.updated, skipped: failed.length }])
       }
     } finally {

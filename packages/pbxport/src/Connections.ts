@@ -11,7 +11,9 @@ import { type Connector, type Platform, Profile } from "@pbxport/live"
  * The live platforms, loaded on demand.
  */
 export const platforms: Readonly<Record<string, () => Promise<Platform.Platform>>> = {
-  wazo: async () => (await import("@pbxport/adapter-wazo/live")).platform
+  wazo: async () => (await import("@pbxport/adapter-wazo/live")).platform,
+  broadworks: async () => (await import("@pbxport/adapter-broadworks/live")).broadworks,
+  odin: async () => (await import("@pbxport/adapter-broadworks/live")).odin
 }
 
 /**
