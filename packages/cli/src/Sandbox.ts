@@ -88,7 +88,7 @@ export const run = async (input: Input, io: Io.Io, stop?: Promise<void>): Promis
 export const command = Command.make(
   "sandbox",
   {
-    platform: Argument.String("platform").pipe(Argument.withDescription("the platform to stand in for (wazo)")),
+    platform: Argument.String("platform").pipe(Argument.withDescription("the platform to stand in for (wazo, broadworks, odin)")),
     port: Flag.Int("port").pipe(Flag.withMetavar("N"), Flag.withDescription("the port to listen on, on 127.0.0.1 (default: any free port)"), Flag.optional),
     tls: Flag.Boolean("tls").pipe(Flag.withDescription("serve HTTPS with a certificate from a CA made for this run; the profile's ca names it"), Flag.withDefault(false)),
     state: Flag.String("state").pipe(Flag.withMetavar("FILE"), Flag.withDescription("keep the users (and the password) in FILE between runs (default: in memory)"), Flag.optional),
@@ -102,6 +102,8 @@ export const command = Command.make(
   Command.withShortDescription("Run a local stand-in for a platform"),
   Command.withExamples([
     { command: "pbxport sandbox wazo --profile wazo.json", description: "a Wazo on a free port; wazo.json is ready for --connection" },
-    { command: "pbxport sandbox wazo --tls --state wazo-state.json", description: "over HTTPS, keeping its users between runs" }
+    { command: "pbxport sandbox wazo --tls --state wazo-state.json", description: "over HTTPS, keeping its users between runs" },
+    { command: "pbxport sandbox broadworks --tls --profile broadworks.json", description: "a BroadWorks OCI-P server over TLS (port 2209 style), for a broadworks profile" },
+    { command: "pbxport sandbox odin --profile odin.json", description: "Odin's REST API for BroadWorks" }
   ])
 )
