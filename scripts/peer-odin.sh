@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-(cd "$repo" && exec npx pbxport sandbox odin --profile "$work/profile.json") >"$work/sandbox.log" 2>&1 &
+PATH="$repo/node_modules/.bin:$PATH" exec pbxport sandbox odin --profile "$work/profile.json" >"$work/sandbox.log" 2>&1 &
 sandbox=$!
 for _ in $(seq 1 150); do [ -s "$work/profile.json" ] && break; sleep 0.2; done
 [ -s "$work/profile.json" ] || { echo "the sandbox did not start:" >&2; cat "$work/sandbox.log" >&2; exit 2; }

@@ -15,9 +15,11 @@ import * as Flag from "effect/cli/Flag"
 import * as Option from "effect/Option"
 import type { Issue } from "@pbxport/core"
 import type { Diff, Plan as PlanModule, Target } from "@pbxport/migrate"
+import * as Connection from "./Connection.js"
 import * as Exit from "./Exit.js"
 import * as Fill from "./Fill.js"
 import * as Io from "./Io.js"
+import * as Live from "./Live.js"
 import * as Options from "./Options.js"
 import { issueLine } from "./Validate.js"
 
@@ -27,8 +29,9 @@ import { issueLine } from "./Validate.js"
 export interface Input extends Options.ReadFlags, Options.DialectFlags, Omit<Fill.FillFlags, "generatePasswords" | "credentials" | "preview"> {
   readonly file: string
   readonly from: string
-  readonly against: string
-  readonly againstDialect: string
+  readonly against: Option.Option<string>
+  readonly againstDialect: Option.Option<string>
+  readonly connection: Option.Option<string>
   readonly againstOption: ReadonlyArray<string>
   readonly key: Option.Option<string>
   readonly out: Option.Option<string>
@@ -109,27 +112,40 @@ const pickKey = async (input: Input, platform: string): Promise<string> => {
  * Runs `pbxport plan`.
  */
 export const run = async (input: Input, io: Io.Io): Promise<number> => {
+  if (Option.isSome(input.connection)) {
+    if (Option.isSome(input.against) || Option.isSome(input.againstDialect) || Option.isSome(input.out)) {
+      throw new Exit.UsageError("--connection plans against a live platform; --against, --against-dialect and --out plan against a file: give one or the other")
+    }
+    const { Diff } = await import("@pbxport/migrate")
+    return Live.plan(input, io, (r) =>
+      text({ ...r, current: { file: r.target, dialect: r.platform, rows: r.current.rows, issues: [] }, files: [], rejected: [] }, Diff.describe))
+  }
+  if (Option.isNone(input.against) || Option.isNone(input.againstDialect)) {
+    throw new Exit.UsageError("plan needs --against FILE and --against-dialect DIALECT (the target's users as a file), or --connection FILE (a live platform)")
+  }
+  const against = input.against.value
+  const againstDialect = input.againstDialect.value
   const read = Options.readOptions(input)
   const options = await Options.dialectOptions(input)
   const fill = await Fill.fillOptions({ ...input, generatePasswords: Option.none(), credentials: Option.none(), preview: Option.none() })
   const againstOptions = Options.keyValues(input.againstOption, "--against-option")
   const source = Options.source(input.file, io.stdin)
   const { Diff, FileTarget, Plan, Platforms } = await import("@pbxport/migrate")
-  const platform = Platforms.platformOf(input.againstDialect)
+  const platform = Platforms.platformOf(againstDialect)
   if (platform === undefined) {
-    throw new Exit.UsageError(`--against-dialect must be the dialect of a platform's users, one of ${Platforms.dialects.join(", ")}; not ${JSON.stringify(input.againstDialect)}`)
+    throw new Exit.UsageError(`--against-dialect must be the dialect of a platform's users, one of ${Platforms.dialects.join(", ")}; not ${JSON.stringify(againstDialect)}`)
   }
   const key = (await pickKey(input, platform)) as PlanModule.Plan["key"]
   const out = Option.getOrElse(input.out, () => ".")
   const target = FileTarget.make({
     ...Platforms.files(platform, out, key),
-    current: { input: { path: input.against }, dialect: input.againstDialect, options: againstOptions }
+    current: { input: { path: against }, dialect: againstDialect, options: againstOptions }
   })
   const planned = await Plan.plan(source, { from: input.from, options, ...read, key, target, fill })
   const applied = Option.isSome(input.out) ? await Plan.apply(planned.changes, target) : { files: [], rejected: [] }
   const report: PlanReport = {
     desired: planned.desired,
-    current: { ...planned.current, dialect: input.againstDialect },
+    current: { ...planned.current, dialect: againstDialect },
     platform,
     ...planned.plan,
     files: applied.files.map((f) => ({ path: path.join(out, f.path), rows: f.rows })),
@@ -164,15 +180,17 @@ export const command = Command.make(
   {
     file: Argument.String("desired").pipe(Argument.withDescription("the users you want the target to have; - reads standard input")),
     from: Flag.String("from").pipe(Flag.withMetavar("DIALECT"), Flag.withDescription("the dialect of the desired users (see pbxport dialects)")),
-    against: Flag.String("against").pipe(Flag.withMetavar("FILE"), Flag.withDescription("the users the target has now (an export of the target)")),
+    against: Flag.String("against").pipe(Flag.withMetavar("FILE"), Flag.withDescription("the users the target has now (an export of the target)"), Flag.optional),
     againstDialect: Flag.String("against-dialect").pipe(
       Flag.withMetavar("DIALECT"),
-      Flag.withDescription("the dialect of --against; its platform decides the files a plan writes (wazo-export: Wazo import and update files; broadworks: user.create and user.modify sheets; commpeak: a mass-creation file and the API updates)")
+      Flag.withDescription("the dialect of --against; its platform decides the files a plan writes (wazo-export: Wazo import and update files; broadworks: user.create and user.modify sheets; commpeak: a mass-creation file and the API updates)"),
+      Flag.optional
     ),
+    connection: Connection.connectionFlag,
     againstOption: Flag.String("against-option").pipe(Flag.withMetavar("KEY=VALUE"), Flag.withDescription("an option of the --against dialect (repeatable)"), Flag.atLeast(0)),
     key: Flag.String("key").pipe(
       Flag.withMetavar("FIELD"),
-      Flag.withDescription("how desired and current users are matched: uuid, email, username, extension or userId (default userId for BroadWorks, else email)"),
+      Flag.withDescription("how desired and current users are matched: uuid, email, username, extension or userId (default userId for BroadWorks, else email; with --connection, the platform's natural key)"),
       Flag.optional
     ),
     out: Flag.String("out").pipe(Flag.withMetavar("DIR"), Flag.withDescription("write the files that apply the plan, and plan.json, to DIR"), Flag.optional),
@@ -184,12 +202,13 @@ export const command = Command.make(
   Io.handler(run)
 ).pipe(
   Command.withDescription(
-    "Compare the users you want with the users the target already has. Each desired user is in one bucket: create, update (with the fields that change; secrets are shown as changed, never their values), unchanged, or conflict (a unique value shared or taken, a key matching several users), never acted on; users only the target has are listed and left alone. With --out, writes the files that apply the plan. Exit code: 0 when everything can be applied, 1 when some users are in conflict, invalid or cannot be written, 2 when a file cannot be read or the command line is wrong."
+    "Compare the users you want with the users the target already has (a file with --against, or a live platform with --connection). Each desired user is in one bucket: create, update (with the fields that change; secrets are shown as changed, never their values), unchanged, or conflict (a unique value shared or taken, a key matching several users), never acted on; users only the target has are listed and left alone. With --out, writes the files that apply the plan. Exit code: 0 when everything can be applied, 1 when some users are in conflict, invalid or cannot be written, 2 when a file cannot be read or the command line is wrong."
   ),
   Command.withShortDescription("Plan creates and updates against the target's current users"),
   Command.withExamples([
     { command: "pbxport plan wanted.csv --from broadworks --against export.csv --against-dialect wazo-export --key email", description: "what Wazo would need" },
     { command: "pbxport plan wanted.csv --from wazo --against export.csv --against-dialect wazo-export --out plan/", description: "write wazo-create.csv and wazo-update.csv" },
-    { command: "pbxport plan wanted.csv --from broadworks --against current.csv --against-dialect broadworks --json | jq .counts", description: "the plan as JSON" }
+    { command: "pbxport plan wanted.csv --from broadworks --against current.csv --against-dialect broadworks --json | jq .counts", description: "the plan as JSON" },
+    { command: "pbxport plan wanted.csv --from wazo --connection wazo.json", description: "against a running Wazo, now" }
   ])
 )

@@ -18,9 +18,11 @@ import * as Convert from "./Convert.js"
 import * as Detect from "./Detect.js"
 import * as Dialects from "./Dialects.js"
 import * as Exit from "./Exit.js"
+import * as Export from "./Export.js"
 import * as Io from "./Io.js"
 import * as Migrate from "./Migrate.js"
 import * as Plan from "./Plan.js"
+import * as Sandbox from "./Sandbox.js"
 import * as Template from "./Template.js"
 import * as Validate from "./Validate.js"
 import * as Version from "./Version.js"
@@ -30,16 +32,17 @@ import * as Version from "./Version.js"
  */
 export const root = Command.make("pbxport").pipe(
   Command.withDescription(
-    "Move users between phone platforms (Wazo/XiVO, BroadWorks, CommPeak) through one canonical user model: check import files, convert them, plan against what the target has, migrate in resumable batches, start from templates. Exit codes: 0 everything is fine, 1 some rows are invalid or were skipped, 2 usage error or the file could not be read."
+    "Move users between phone platforms (Wazo/XiVO, BroadWorks, CommPeak) through one canonical user model: check import files, convert them, plan against what the target has (a file or a live platform), migrate in resumable batches to files or into a running platform, export a platform's users, rehearse on a sandbox, start from templates. Exit codes: 0 everything is fine, 1 some rows are invalid or were skipped, 2 usage error or the file could not be read."
   ),
-  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Dialects.command, Detect.command, Template.command, Commpeak.command]),
+  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Export.command, Sandbox.command, Dialects.command, Detect.command, Template.command, Commpeak.command]),
   Command.withExamples([
     { command: "pbxport dialects", description: "the dialects pbxport knows" },
     { command: "pbxport detect users.csv", description: "tell a file's dialect from its header" },
     { command: "pbxport validate users.csv --from wazo", description: "check a file" },
     { command: "pbxport convert users.csv --from broadworks --to wazo -o wazo.csv", description: "convert a file" },
     { command: "pbxport migrate users.csv --from broadworks --to wazo --out out --journal run.jsonl", description: "convert in resumable batches" },
-    { command: "pbxport template commpeak -o commpeak.csv", description: "an empty file to fill" }
+    { command: "pbxport template commpeak -o commpeak.csv", description: "an empty file to fill" },
+    { command: "pbxport migrate users.csv --from broadworks --connection wazo.json --journal run.jsonl", description: "create the users in a running Wazo" }
   ])
 )
 

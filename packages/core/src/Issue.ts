@@ -42,6 +42,8 @@ export const IssueCodes = {
   "empty-file": "The file has no header row (file-level error).",
   "unknown-dialect": "No dialect has the given id (file-level error).",
   "invalid-json": "A JSON document or line cannot be parsed, or has the wrong shape.",
+  connection: "A live platform cannot be reached, refused the login, or lost an answer the run cannot get past (run-level error).",
+  rejected: "A live platform refused a user; the message is the platform's own.",
 } as const
 
 /**

@@ -6,7 +6,11 @@
  * - `start`: a run began: the source (name and SHA-256 of its bytes), dialects, target, batch
  *   size and digests of the options; every later run must agree with the first `start`;
  * - `user`: one user's outcome in a batch: `written` (with the file) or `skipped` (with why);
- * - `commit`: the batch whose `user` records precede it is done: its files are on disk;
+ * - `intent` (live targets): the users a request is about to be sent for, appended and fsynced
+ *   before the request goes out, so that a run killed while the request was in flight knows to
+ *   look them up on the platform before sending them again;
+ * - `commit`: the batch whose `user` records precede it is done: its files are on disk, or the
+ *   platform answered for each of its users;
  * - `done`: the run read the whole source.
  *
  * A batch's `user` records and its `commit` are appended with one write and fsynced before the
@@ -61,6 +65,19 @@ export interface UserRecord {
   readonly file?: string
   /** Why it was skipped (never with secret values). */
   readonly reason?: string
+  /** Live targets: the platform's id of the user, and what was done to it. */
+  readonly id?: string
+  readonly operation?: "create" | "update"
+}
+
+/**
+ * A live request is about to be sent for these users (journaled before it goes out).
+ */
+export interface Intent {
+  readonly type: "intent"
+  readonly batch: number
+  readonly operation: "create" | "update"
+  readonly users: ReadonlyArray<{ readonly key: string; readonly row: number; readonly line: number; readonly label: string | null }>
 }
 
 /**
@@ -87,7 +104,7 @@ export interface Done {
 /**
  * One line of a journal.
  */
-export type Entry = Start | UserRecord | Commit | Done
+export type Entry = Start | UserRecord | Intent | Commit | Done
 
 /**
  * What a journal holds.
@@ -96,6 +113,8 @@ export type Entry = Start | UserRecord | Commit | Done
  * `users` holds the outcomes of committed batches only, by key; `batches` is the highest
  * committed batch number; `torn` tells that the last line was cut short and was ignored;
  * `pending` counts the `user` records of an interrupted batch, which will be done again.
+ * `unsettled` holds the intents of live requests whose batch has no commit: they may or may not
+ * have been applied.
  */
 export interface State {
   readonly start: Start | undefined
@@ -104,11 +123,12 @@ export interface State {
   readonly done: boolean
   readonly torn: boolean
   readonly pending: number
+  readonly unsettled: ReadonlyArray<Intent>
   /** The length of the readable part of the file, in bytes. */
   readonly length: number
 }
 
-const empty: State = { start: undefined, users: new Map(), batches: 0, done: false, torn: false, pending: 0, length: 0 }
+const empty: State = { start: undefined, users: new Map(), batches: 0, done: false, torn: false, pending: 0, unsettled: [], length: 0 }
 
 /**
  * Reads the records of a journal's text, ignoring a torn last line.
@@ -116,6 +136,7 @@ const empty: State = { start: undefined, users: new Map(), batches: 0, done: fal
 export const parse = (text: string, name = "the journal"): State => {
   const users = new Map<string, UserRecord>()
   let pending: Array<UserRecord> = []
+  const intents = new Map<number, Intent>()
   let start: Start | undefined
   let batches = 0
   let done = false
@@ -138,9 +159,14 @@ export const parse = (text: string, name = "the journal"): State => {
       case "user":
         pending.push(entry)
         break
+      case "intent":
+        intents.set(entry.batch, entry)
+        if (entry.batch > batches) batches = entry.batch
+        break
       case "commit":
         for (const u of pending) users.set(u.key, u)
         pending = []
+        if (entry.batch !== null) intents.delete(entry.batch)
         if (entry.batch !== null && entry.batch > batches) batches = entry.batch
         break
       case "done":
@@ -150,7 +176,7 @@ export const parse = (text: string, name = "the journal"): State => {
         throw new PbxportError({ _tag: "UnreadableFile", path: name, cause: `line ${i + 1} is not a journal record (unknown type)` })
     }
   })
-  return { start, users, batches, done, torn, pending: pending.length, length: Buffer.byteLength(text.slice(0, end)) }
+  return { start, users, batches, done, torn, pending: pending.length, unsettled: [...intents.values()], length: Buffer.byteLength(text.slice(0, end)) }
 }
 
 /**

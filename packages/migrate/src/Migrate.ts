@@ -98,7 +98,7 @@ export interface MigrationReport {
  * Computes the SHA-256 of an input's bytes (rows: of their JSON), and returns an input that can
  * still be read (iterable rows are read once, here).
  */
-const digest = async (input: Source.Input): Promise<{ readonly sha256: string; readonly input: Source.Input }> => {
+export const digest = async (input: Source.Input): Promise<{ readonly sha256: string; readonly input: Source.Input }> => {
   const hash = crypto.createHash("sha256")
   if ("path" in input) {
     try {
@@ -118,7 +118,7 @@ const digest = async (input: Source.Input): Promise<{ readonly sha256: string; r
   throw new PbxportError({ _tag: "Usage", detail: "a migration must be able to read its source again when it is resumed: give a file, not a stream" })
 }
 
-const digestOf = (value: unknown): string => crypto.createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16)
+export const digestOf = (value: unknown): string => crypto.createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, 16)
 
 /**
  * Refuses a journal written for another migration, naming what differs.
@@ -143,7 +143,7 @@ const agree = (first: Journal.Start, now: Journal.Start, journal: string): void 
  * Takes the journal's lock file, so two runs never append to one journal; a lock left by a run
  * that no longer exists (killed) is taken over.
  */
-const lock = (journal: string): (() => void) => {
+export const lock = (journal: string): (() => void) => {
   const file = `${journal}.lock`
   const take = (): boolean => {
     try {

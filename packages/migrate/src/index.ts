@@ -1,7 +1,7 @@
 /**
  * The migration runner: plan desired users against the users a platform already has, and apply
- * users in journaled, resumable batches to a target (files now; live platforms later, behind the
- * same `Target` interface).
+ * users in journaled, resumable batches to a target: files (`Migrate`, `FileTarget`) or a live
+ * platform through its connector (`Live`).
  *
  * @example
  * import { FileTarget, Migrate } from "@pbxport/migrate"
@@ -12,6 +12,7 @@ export * as Diff from "./Diff.js"
 export * as FileTarget from "./FileTarget.js"
 export * as Journal from "./Journal.js"
 export * as Key from "./Key.js"
+export * as Live from "./Live.js"
 export * as Migrate from "./Migrate.js"
 export * as Plan from "./Plan.js"
 export * as Platforms from "./Platforms.js"

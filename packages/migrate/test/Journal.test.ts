@@ -67,3 +67,20 @@ describe("Journal.open", () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600)
   })
 })
+
+describe("Journal intents (live targets)", () => {
+  it("keeps an intent unsettled until its batch is committed, and numbers batches past it", () => {
+    const start = { type: "start", version: 1, at: "", source: { name: "s", sha256: "x" }, from: "wazo", to: "wazo", target: "live:wazo", settings: "", batchSize: 2, options: "" }
+    const intent = (batch: number) => ({ type: "intent", batch, operation: "create", users: [{ key: `k:${batch}`, row: batch, line: batch + 1, label: null }] })
+    const user = (batch: number) => ({ type: "user", key: `k:${batch}`, row: batch, line: batch + 1, label: null, status: "written", batch, id: `id-${batch}`, operation: "create" })
+    const commit = (batch: number) => ({ type: "commit", batch, files: [], written: 1, skipped: 0 })
+    const lines = [start, intent(1), user(1), commit(1), intent(2)].map((e) => JSON.stringify(e) + "\n").join("")
+    const state = Journal.parse(lines)
+    expect(state.unsettled.map((i) => i.batch)).toEqual([2])
+    expect(state.batches).toBe(2)
+    expect(state.users.get("k:1")).toMatchObject({ status: "written", id: "id-1" })
+    expect(state.users.has("k:2")).toBe(false)
+    const settled = Journal.parse(lines + JSON.stringify(commit(2)) + "\n")
+    expect(settled.unsettled).toEqual([])
+  })
+})
