@@ -41,7 +41,7 @@ describe("conventions", () => {
         const text = fs.readFileSync(file, "utf8")
         const live = path.relative(src, file).startsWith(`live${path.sep}`)
         if (!live) {
-          expect(text, file).not.toMatch(/from "node:(fs|child_process|net|http|https|os|dns|tls|dgram)"|from "undici"|process\.|Date\.now|Math\.random|console\.|setTimeout|fetch\(/)
+          expect(text, file).not.toMatch(/from "node:(fs|child_process|net|http|https|os|dns|tls|dgram|crypto)"|from "undici"|process\.|Date\.now|Math\.random|console\.|setTimeout|fetch\(/)
           // the dialects never load the live code (which would load an HTTP client)
           expect(text, file).not.toMatch(/from "\.\/live|from "\.\.?\/live|import\("\.\/live/)
           expect(text, file).not.toMatch(/from "@pbxport\/live"/)
