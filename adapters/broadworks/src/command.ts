@@ -7,7 +7,7 @@
  * finding names what the user wrote even after indices were compacted (`alias[1]` alone is the
  * first alias, as in the SDK, spec §3.2 step 6).
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import { Table, type User } from "@pbxport/core"
 import type { Element } from "./columns.js"
 

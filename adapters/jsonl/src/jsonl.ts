@@ -5,7 +5,9 @@
  * (`jq`), and it is the lossless middle step of a two-stage conversion. Secrets are written as
  * plain strings: a jsonl file is a data file, like any file a conversion writes.
  */
-import { Redacted, Schema, SchemaIssue } from "effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { Adapter, Field, Issue, User } from "@pbxport/core"
 
 type Fields = Record<string, unknown>

@@ -5,7 +5,7 @@
  * Codecs see only non-empty cells: what an empty cell means ("not given" or "given, empty")
  * is the adapter's decision, not the codec's.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import * as Issue from "./Issue.js"
 
 /**

@@ -6,7 +6,7 @@
  * them (`{{firstName}}`), reports count the ones a target cannot carry, and the documentation
  * lists them; all from this one catalogue.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import * as User from "./User.js"
 
 /**

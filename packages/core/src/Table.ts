@@ -6,7 +6,7 @@
  * encode that cannot drift, unknown columns kept with the user (so reading and writing the same
  * dialect loses nothing), and the documentation. Adapters with quirks wrap the result.
  */
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import * as Adapter from "./Adapter.js"
 import * as Codec from "./Codec.js"
 import * as Field from "./Field.js"
@@ -190,10 +190,32 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
       if (f) findings.push(f)
     }
   })
-  // holes can only come from indexed targets; most tables have none worth compacting for
+  // holes can only come from indexed targets; a row whose indexed columns are all set has none
   const indexed = spec.columns.some((c) => c.target !== null && c.target.includes("["))
   const index = new Map<string, number>()
   cols.forEach((h, i) => index.set(h, i))
+  // per position, once per file: the column whose cell is read there (the last of repeated
+  // headers), or null for a cell kept in extras, or undefined for a cell that is ignored
+  const read: Array<TableColumn | null | undefined> = cols.map((_, i) => {
+    const column = claimed[i]
+    if (column === undefined) return null
+    return lastIndex.get(column) !== i || column.target === null ? undefined : column
+  })
+  // a header with item n of a list but not item n - 1 leaves a hole in every row
+  const items = new Set<string>()
+  for (const c of read) {
+    if (!c) continue
+    for (const m of c.target!.matchAll(/\[\d+\]/g)) items.add(c.target!.slice(0, m.index + m[0].length))
+  }
+  const gaps = [...items].some((item) => {
+    const m = /\[(\d+)\]$/.exec(item)!
+    const n = Number(m[1])
+    return n > 0 && !items.has(`${item.slice(0, m.index)}[${n - 1}]`)
+  })
+  // the required columns, with the header that holds each in this file (undefined: absent)
+  const required = spec.columns
+    .filter((c) => c.required && c.target !== null)
+    .map((c) => ({ column: c, shown: cols.find((h) => byKey.get(key(h)) === c) }))
   return {
     findings,
     decode: (record) => {
@@ -203,36 +225,48 @@ export const reader = (spec: Spec) => (header: ReadonlyArray<string> | null, opt
       if (early) return early
       const found: Array<Issue.Finding> = []
       const user: Record<string, unknown> = {}
-      const extras: Record<string, string> = {}
-      cols.forEach((h, i) => {
+      let extras: Record<string, string> | undefined
+      let holes = false
+      for (let i = 0; i < cols.length; i++) {
         const cell = cells[i]
-        if (cell === undefined) return
-        const column = claimed[i]
-        if (column === undefined) {
-          extras[h] = cell
-          return
+        const column = read[i]
+        if (cell === undefined || column === undefined) {
+          if (column !== undefined && column !== null && column.target!.includes("[")) holes = true
+          continue
         }
-        if (lastIndex.get(column) !== i || column.target === null) return
+        if (column === null) {
+          if (extras === undefined) extras = {}
+          extras[cols[i]!] = cell
+          continue
+        }
+        const target = column.target!
         const meaning = spec.empty(cell)
-        if (meaning === "absent") return
+        if (meaning === "absent") {
+          if (indexed) holes = true
+          continue
+        }
         if (meaning === "null") {
           // an empty item of an indexed list is no item (lists hold no nulls)
-          if (column.target.endsWith("]")) return
-          setAt(user, column.target, column.codec.empty ?? null)
-          return
+          if (target.endsWith("]")) {
+            holes = true
+            continue
+          }
+          setAt(user, target, column.codec.empty ?? null)
+          continue
         }
-        const result = column.codec.decode(cell, h)
-        if (Codec.isFinding(result)) found.push(result)
-        else setAt(user, column.target, result.value)
-      })
-      let decoded = (indexed ? compactLists(user) : user) as User.User
-      if (Object.keys(extras).length > 0) decoded = { ...decoded, extras: { [spec.id]: extras } }
-      for (const c of spec.columns) {
-        if (!c.required || c.target === null) continue
-        const present = cols.some((h) => byKey.get(key(h)) === c)
-        if (!Field.isFilled(getAt(decoded, c.target)) && !found.some((f) => f.column !== null && byKey.get(key(f.column)) === c)) {
-          const shown = present ? cols.find((h) => byKey.get(key(h)) === c)! : c.header
-          found.push(Issue.error("missing-required", shown, `'${shown}' is required (${c.description.replace(/\.$/, "")})${present ? "" : "; add the column"}`))
+        const result = column.codec.decode(cell, cols[i]!)
+        if (Codec.isFinding(result)) {
+          found.push(result)
+          if (indexed) holes = true
+        } else setAt(user, target, result.value)
+      }
+      // a list item left out (or a header without the items before it) leaves a hole to close
+      let decoded = (indexed && (holes || gaps) ? compactLists(user) : user) as User.User
+      if (extras !== undefined) decoded = { ...decoded, extras: { [spec.id]: extras } }
+      for (const { column: c, shown } of required) {
+        if (!Field.isFilled(getAt(decoded, c.target!)) && !found.some((f) => f.column !== null && byKey.get(key(f.column)) === c)) {
+          const header = shown ?? c.header
+          found.push(Issue.error("missing-required", header, `'${header}' is required (${c.description.replace(/\.$/, "")})${shown !== undefined ? "" : "; add the column"}`))
         }
       }
       if (spec.after) decoded = spec.after(decoded, view, options)

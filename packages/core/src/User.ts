@@ -12,7 +12,7 @@
  * and documentation, so {@link Field.catalogue} (and docs/canonical-model.md) is derived from the
  * same declaration and cannot drift from it.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * What kind of value a field holds; drives codecs, templates, diffs and documentation.

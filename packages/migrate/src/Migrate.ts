@@ -13,7 +13,7 @@
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Adapter, Issue } from "@pbxport/core"
 import { Decode, Fill, type Lost, PbxportError, type ReadOptions, type Source, type Transform } from "pbxport"
 import * as Journal from "./Journal.js"

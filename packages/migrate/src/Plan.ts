@@ -16,7 +16,7 @@
  * A plan holds no user data beyond row numbers, short labels and the diff, so it can be printed
  * and stored; the changes to apply travel beside it ({@link Planned}).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type Adapter, Field, Issue, type User } from "@pbxport/core"
 import { Decode, Fill, PbxportError, type ReadOptions, type Source } from "pbxport"
 import * as Diff from "./Diff.js"

@@ -5,6 +5,7 @@
  * duplicates all end up as issues of the row they hit, so one bad row never stops the others.
  */
 import { Adapter, Issue, type User } from "@pbxport/core"
+import * as FirstRows from "./FirstRows.js"
 import { PbxportError } from "./PbxportError.js"
 import * as Registry from "./Registry.js"
 import * as Source from "./Source.js"
@@ -78,9 +79,9 @@ export const decode = async (
   const limit = adapter.capabilities.maxRowsPerFile
   const fileIssues = [...opened.fileIssues.map((i) => ({ ...i, row: null, line: null })), ...headerIssues]
   async function* rows(): AsyncIterable<RowResult> {
-    // first row of each unique value; lines by row, so a million keys stay small
-    const seen = adapter.unique.map(() => new Map<string, number>())
-    const lines: Array<number> = []
+    // first row of each unique value, in fixed width (FirstRows.ts); lines by row
+    const seen = adapter.unique.map(() => FirstRows.make())
+    let lines = new Uint32Array(1024)
     let index = 0
     let dataRows = 0
     for await (const record of opened.records) {
@@ -104,9 +105,13 @@ export const decode = async (
         adapter.unique.forEach((rule, i) => {
           const key = rule.key(user!)
           if (key === undefined || key === "") return
-          const first = seen[i]!.get(key)
+          const first = seen[i]!.claim(key, record.row)
           if (first === undefined) {
-            seen[i]!.set(key, record.row)
+            if (record.row >= lines.length) {
+              const more = new Uint32Array(Math.max(lines.length * 2, record.row + 1))
+              more.set(lines)
+              lines = more
+            }
             lines[record.row] = record.line
           } else issues.push({ row: record.row, line: record.line, column: rule.column, code: "duplicate", severity: "error", message: `${rule.label} '${key}' is already used by row ${first} (line ${lines[first]}); it must be unique in the file` })
         })

@@ -2,7 +2,8 @@
  * The operations for people who script migrations: decode and encode users over a file, a
  * stream or in-memory rows, one result per row, with Promise and Effect entries.
  */
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { Issue, type Adapter, type User } from "@pbxport/core"
 import * as Convert from "./Convert.js"
 import * as Decode from "./Decode.js"

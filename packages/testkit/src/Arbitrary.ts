@@ -6,7 +6,7 @@
  * dialect's own rules reject and checks that the rest survive a write and a read.
  */
 import fc from "fast-check"
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 import { Field, Table, type Adapter, type User } from "@pbxport/core"
 
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/)
