@@ -8,7 +8,7 @@
  * in ISO-8859-1 and in UTF-8 and hiragana names survive. The session id is derived from the batch
  * number, so identical input gives identical documents.
  */
-import { Adapter, Issue } from "@pbxport/core"
+import { Adapter, Issue, type User } from "@pbxport/core"
 import { fromUser, type Group, type Leaf, type Node, nodes, present } from "./command.js"
 import { addCarries, addRequest, type Element, schemaRequired } from "./columns.js"
 import { check } from "./rules.js"
@@ -96,10 +96,10 @@ const departmentXml = (node: Group, element: Element, depth: number, root: Group
 }
 
 /**
- * Writes users as OCI-P commands.
+ * Writes one user as its `UserConsolidatedAddRequest22` command element, or the findings that
+ * stop it; the live OCI-P connector sends the same text the file dialect writes.
  */
-const writer = (): Adapter.RowWriter => ({
-  encode: (user) => {
+export const addCommand = (user: User.User): { readonly text: string; readonly findings: ReadonlyArray<Issue.Finding> } => {
     const findings: Array<Issue.Finding> = []
     const placed = fromUser(user, addRequest, [user.extras?.["broadworks"], user.extras?.["broadworks-json"]], (path) => path)
     const doc = placed.doc
@@ -127,10 +127,24 @@ const writer = (): Adapter.RowWriter => ({
     if (Issue.hasError(findings)) return { text: "", findings }
     const body = groupXml(doc, addRequest, 2, checked.rewritten, doc)
     return { text: `  <command xsi:type="UserConsolidatedAddRequest22" xmlns="">\n${body}  </command>\n`, findings }
-  },
-  open: (batch) =>
-    `<?xml version="1.0" encoding="ISO-8859-1"?>\n<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n  <sessionId xmlns="">pbxport-${String(batch).padStart(3, "0")}</sessionId>\n`,
-  close: () => "</BroadsoftDocument>\n"
+}
+
+/**
+ * Opens a `BroadsoftDocument` for a session (spec §6); {@link documentTail} closes it.
+ */
+export const documentHead = (sessionId: string): string =>
+  `<?xml version="1.0" encoding="ISO-8859-1"?>\n<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n  <sessionId xmlns="">${escapeXml(sessionId)}</sessionId>\n`
+
+/** Closes a `BroadsoftDocument`. */
+export const documentTail = "</BroadsoftDocument>\n"
+
+/**
+ * Writes users as OCI-P commands.
+ */
+const writer = (): Adapter.RowWriter => ({
+  encode: addCommand,
+  open: (batch) => documentHead(`pbxport-${String(batch).padStart(3, "0")}`),
+  close: () => documentTail
 })
 
 const leaves = (group: Group, element: Element): Array<readonly [Leaf, Element]> => {

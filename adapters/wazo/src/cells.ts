@@ -14,7 +14,21 @@ import { Codec, Issue } from "@pbxport/core"
 export const show = (cell: string): string => JSON.stringify([...cell].length > 40 ? `${[...cell].slice(0, 37).join("")}...` : cell)
 
 /** The length of a value as Python counts it (code points, not UTF-16 units). */
-export const length = (value: string): number => [...value].length
+export const length = (value: string): number => {
+  // counted without splitting the string: a pair of surrogates is one code point
+  let n = value.length
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--
+        i++
+      }
+    }
+  }
+  return n
+}
 
 /** Wazo's text for a schema error: the repr of the field -> messages dict. */
 export const schema = (key: string, message: string): string => `{'${key}': ['${message}']}`
@@ -118,7 +132,8 @@ export type Check = (cell: string, column: string, secret: boolean) => Issue.Fin
  * Checks a maximum length (marshmallow `Length(max=...)`), counted in characters.
  */
 export const maxLength = (key: string, max: number): Check => (cell, column) =>
-  length(cell) > max
+  // a string is never longer in code points than in UTF-16 units
+  cell.length > max && length(cell) > max
     ? Issue.error("too-long", column, `'${column}' must be at most ${max} characters, not ${length(cell)}${wazo(schema(key, `Longer than maximum length ${max}.`))}`)
     : undefined
 

@@ -22,21 +22,32 @@ const filled = (view: Table.RowView, header: string): boolean => {
 
 const isInteger = (c: WazoColumn): boolean => c.codec.describe.startsWith("integer")
 
+/** The columns with something to check, once per column table (rules run on every row). */
+const checked = new WeakMap<ReadonlyArray<WazoColumn>, ReadonlyArray<{ readonly column: WazoColumn; readonly secret: boolean; readonly integer: boolean }>>()
+const toCheck = (columns: ReadonlyArray<WazoColumn>) => {
+  let list = checked.get(columns)
+  if (list === undefined) {
+    list = columns.filter((c) => (c.checks ?? []).length > 0 || isInteger(c)).map((column) => ({ column, secret: isSecret(column), integer: isInteger(column) }))
+    checked.set(columns, list)
+  }
+  return list
+}
+
 /**
  * Runs the checks of each non-empty cell, and reports integers written with leading zeros.
  */
 export const cellChecks = (view: Table.RowView, columns: ReadonlyArray<WazoColumn>): Array<Issue.Finding> => {
   const found: Array<Issue.Finding> = []
-  for (const c of columns) {
+  for (const { column: c, secret, integer } of toCheck(columns)) {
     const cell = view.get(c.header)
     if (cell === undefined || cell === "") continue
     // a `;` list of incoming numbers is reported once, by the incall rule
     if (c.header === "incall_exten" && cell.includes(";")) continue
     for (const check of c.checks ?? []) {
-      const f = check(cell, c.header, isSecret(c))
+      const f = check(cell, c.header, secret)
       if (f) found.push(f)
     }
-    if (isInteger(c)) {
+    if (integer) {
       const f = Cells.leadingZeros(cell, c.header)
       if (f) found.push(f)
     }
@@ -48,12 +59,15 @@ export const cellChecks = (view: Table.RowView, columns: ReadonlyArray<WazoColum
  * Refuses line breaks in cells: Wazo splits the body on line feeds before reading CSV, so a
  * quoted cell holding one is cut (LF dropped, CR kept); pbxport never writes one.
  */
-export const lineBreaks = (view: Table.RowView): Array<Issue.Finding> =>
-  view.header.flatMap((h, i) =>
-    Cells.hasLineBreak(view.cells[i] ?? "")
-      ? [Issue.error("invalid-format", h, `'${h}' holds a line break, which Wazo's import cannot read (it splits the file at line feeds before reading the CSV): remove it`)]
-      : []
-  )
+export const lineBreaks = (view: Table.RowView): Array<Issue.Finding> => {
+  const found: Array<Issue.Finding> = []
+  view.header.forEach((h, i) => {
+    if (Cells.hasLineBreak(view.cells[i] ?? "")) {
+      found.push(Issue.error("invalid-format", h, `'${h}' holds a line break, which Wazo's import cannot read (it splits the file at line feeds before reading the CSV): remove it`))
+    }
+  })
+  return found
+}
 
 const voicemailGiven = (view: Table.RowView) => filled(view, "voicemail_number") || filled(view, "voicemail_context")
 
@@ -72,12 +86,15 @@ const nullMessage = (c: WazoColumn, mode: Mode): string =>
  * Refuses empty cells in columns whose field may not be null: on create the non-nullable fields
  * (and the voicemail's when one is created), on update every field of the non-nullable schema.
  */
-export const notNull = (view: Table.RowView, columns: ReadonlyArray<WazoColumn>, mode: Mode): Array<Issue.Finding> =>
-  columns.flatMap((c) => {
-    if (c.notNull === undefined || view.get(c.header) !== "") return []
+export const notNull = (view: Table.RowView, columns: ReadonlyArray<WazoColumn>, mode: Mode): Array<Issue.Finding> => {
+  const found: Array<Issue.Finding> = []
+  for (const c of columns) {
+    if (c.notNull === undefined || view.get(c.header) !== "") continue
     const refused = c.notNull === "always" || mode === "update" || (c.notNull === "voicemail" && voicemailGiven(view))
-    return refused ? [Issue.error("missing-required", c.header, `${nullMessage(c, mode)} (Wazo: ${Cells.schema(c.key, "Field may not be null.")})`)] : []
-  })
+    if (refused) found.push(Issue.error("missing-required", c.header, `${nullMessage(c, mode)} (Wazo: ${Cells.schema(c.key, "Field may not be null.")})`))
+  }
+  return found
+}
 
 /**
  * Requires a first name on create.

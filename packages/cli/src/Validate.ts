@@ -57,6 +57,61 @@ export const text = (report: ValidationReport): string =>
   ].join("\n") + "\n"
 
 /**
+ * Writes text in pieces of about 64 KiB: a report of a hundred thousand issues is never one
+ * string in memory, and standard output does not get one write per issue.
+ */
+const chunked = (write: (text: string) => void) => {
+  let parts: Array<string> = []
+  let size = 0
+  return {
+    add: (text: string) => {
+      parts.push(text)
+      size += text.length
+      if (size >= 1 << 16) {
+        write(parts.join(""))
+        parts = []
+        size = 0
+      }
+    },
+    end: () => {
+      if (size > 0) write(parts.join(""))
+    }
+  }
+}
+
+/**
+ * Writes a report for people, as {@link text} formats it, one issue at a time.
+ */
+export const writeText = (report: ValidationReport, write: (text: string) => void): void => {
+  const out = chunked(write)
+  for (const issue of report.issues) out.add(issueLine(issue) + "\n")
+  out.add(`${plural(report.rows, "row")}: ${report.valid.toLocaleString("en-US")} valid, ${report.invalid.toLocaleString("en-US")} invalid ${severities(report.issues)}\n`)
+  out.end()
+}
+
+/**
+ * Writes a report as JSON, byte for byte what `JSON.stringify(report, null, 2)` gives, one issue
+ * at a time.
+ */
+export const writeJson = (report: ValidationReport, write: (text: string) => void): void => {
+  const out = chunked(write)
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined)
+  out.add("{")
+  entries.forEach(([key, value], i) => {
+    out.add(`${i === 0 ? "" : ","}\n  ${JSON.stringify(key)}: `)
+    if (key !== "issues" || !Array.isArray(value) || value.length === 0) {
+      out.add(JSON.stringify(value, null, 2).replace(/\n/g, "\n  "))
+      return
+    }
+    out.add("[")
+    value.forEach((issue: unknown, j: number) => out.add(`${j === 0 ? "" : ","}\n    ${JSON.stringify(issue, null, 2).replace(/\n/g, "\n    ")}`))
+    out.add("\n  ]")
+  })
+  out.add(entries.length === 0 ? "}\n" : "\n}\n")
+  out.end()
+}
+
+/**
  * The report of a file that could not be checked at all: no rows, the one issue.
  */
 export const failure = (input: Input, issue: Issue.Issue): ValidationReport => ({
@@ -90,7 +145,9 @@ export const run = async (input: Input, io: Io.Io): Promise<number> => {
     return Exit.failed
   }
   progress.clear()
-  io.stdout.write(input.json ? JSON.stringify(report, null, 2) + "\n" : text(report))
+  const write = (chunk: string) => void io.stdout.write(chunk)
+  if (input.json) writeJson(report, write)
+  else writeText(report, write)
   return Exit.ofRows(report.invalid, report.issues)
 }
 

@@ -1,5 +1,8 @@
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import type { Io } from "../src/Io.js"
+import { run } from "../src/main.js"
+import * as Validate from "../src/Validate.js"
 import { cli, file, register, seen, tempDir } from "./support.js"
 
 const dir = tempDir()
@@ -176,5 +179,31 @@ describe("pbxport validate", () => {
     expect(tty.code).toBe(0)
     expect(tty.stderr).toBe("\r5,000 rows…\r10,000 rows…\r\x1b[K")
     expect(tty.stdout).toBe("10,001 rows: 10,001 valid, 0 invalid (0 errors, 0 warnings)\n")
+  })
+
+  it("streams a report of 100,000 issues in bounded pieces, byte for byte the JSON and text forms", async () => {
+    const bad = file(dir, "bad.jsonl", "not json\n".repeat(100_000))
+    const pieces: Array<string> = []
+    const io: Io = { stdout: { write: (chunk) => pieces.push(String(chunk)) }, stderr: { write: () => true } }
+    expect(await run(["validate", bad, "--from", "jsonl", "--json"], io)).toBe(1)
+    const report = JSON.parse(pieces.join("")) as { issues: Array<unknown> }
+    expect(report.issues.length).toBe(100_000)
+    expect(pieces.join("")).toBe(JSON.stringify(report, null, 2) + "\n")
+    // many writes, none much larger than 64 KiB: the report was never one string
+    expect(pieces.length).toBeGreaterThan(100)
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70_000)
+    const text: Array<string> = []
+    Validate.writeText(report as never, (t) => text.push(t))
+    expect(text.join("")).toBe(Validate.text(report as never))
+    expect(text.length).toBeGreaterThan(100)
+  })
+
+  it("writes the JSON of any report shape as JSON.stringify does", () => {
+    const base = { file: "f", dialect: "d", encoding: null, delimiter: ",", rows: 0, valid: 0, invalid: 0 }
+    for (const report of [{ ...base, issues: [] }, { ...base, issues: [{ row: 1, line: 2, column: null, code: "x", severity: "error", message: "a \"quoted\"\nline" }] }]) {
+      const out: Array<string> = []
+      Validate.writeJson(report as never, (t) => out.push(t))
+      expect(out.join("")).toBe(JSON.stringify(report, null, 2) + "\n")
+    }
   })
 })

@@ -4,6 +4,7 @@
  * Positions, structural problems from the reader, the adapter's own findings and in-file
  * duplicates all end up as issues of the row they hit, so one bad row never stops the others.
  */
+import * as fs from "node:fs"
 import { Adapter, Issue, type User } from "@pbxport/core"
 import * as FirstRows from "./FirstRows.js"
 import { PbxportError } from "./PbxportError.js"
@@ -54,6 +55,54 @@ export const dialect = (idOrAdapter: string | Adapter.Adapter, direction: "read"
   return adapter
 }
 
+/**
+ * Reads the unique values of earlier rows again, to confirm a fingerprint match (FirstRows.ts)
+ * before it is reported: a second reader follows behind the first and only moves forward, so
+ * the confirmations of a whole file cost at most one more pass in the usual case (duplicates
+ * met in file order), and nothing at all in a file without duplicates. Undefined for an input
+ * that cannot be read twice (a stream, a FIFO): a match then stands on its 64-bit fingerprint.
+ */
+const rereader = (input: Source.Input, adapter: Adapter.Adapter, options: Source.ReadOptions & { readonly options?: Adapter.Options }) => {
+  if ("stream" in input || ("rows" in input && !Array.isArray(input.rows))) return undefined
+  if ("path" in input) {
+    try {
+      if (!fs.statSync(input.path).isFile()) return undefined
+    } catch {
+      return undefined
+    }
+  }
+  let records: AsyncIterator<Source.PositionedRecord> | undefined
+  let reader: Adapter.RowReader | undefined
+  let last: { row: number; user: User.User | undefined } | undefined
+  return {
+    /** The rule's value in a row, or undefined when the row cannot be read again. */
+    value: async (row: number, rule: Adapter.UniqueRule): Promise<string | undefined> => {
+      if (last === undefined || last.row > row) {
+        await records?.return?.(undefined)
+        const opened = await Source.open(input, adapter, options)
+        records = opened.records[Symbol.asyncIterator]()
+        reader = adapter.reader(opened.header, options.options ?? {})
+        last = undefined
+      }
+      while (last === undefined || last.row < row) {
+        const next = await records!.next()
+        if (next.done === true) return undefined
+        // every row is decoded as the first reader decoded it, so a reader that numbers rows
+        // (generated extensions) gives the same values
+        const record = next.value
+        const structural = record.issues.some((i) => i.severity === "error")
+        const ragged = structural && record.issues.every((i) => i.severity !== "error" || i.code === "ragged-row")
+        const decoded = !structural || ragged ? reader!.decode(record) : undefined
+        last = { row: record.row, user: structural ? undefined : decoded?.user }
+      }
+      return last.row === row && last.user !== undefined ? rule.key(last.user) : undefined
+    },
+    close: async () => {
+      await records?.return?.(undefined)
+    }
+  }
+}
+
 const place = (findings: ReadonlyArray<Issue.Finding>, row: number | null, line: number | null) =>
   findings.map((f) => Issue.at(f, row, line))
 
@@ -66,7 +115,12 @@ const place = (findings: ReadonlyArray<Issue.Finding>, row: number | null, line:
  */
 export const decode = async (
   input: Source.Input,
-  options: Source.ReadOptions & { readonly from: string | Adapter.Adapter; readonly options?: Adapter.Options }
+  options: Source.ReadOptions & {
+    readonly from: string | Adapter.Adapter
+    readonly options?: Adapter.Options
+    /** Tests only: a weaker fingerprint for the duplicate checks, to exercise the confirmation. */
+    readonly fingerprint?: FirstRows.Fingerprint
+  }
 ): Promise<Decoding> => {
   const adapter = dialect(options.from, "read")
   const opened = await Source.open(input, adapter, options)
@@ -78,9 +132,12 @@ export const decode = async (
   if (fatal) throw new PbxportError({ _tag: "BadInput", issue: fatal })
   const limit = adapter.capabilities.maxRowsPerFile
   const fileIssues = [...opened.fileIssues.map((i) => ({ ...i, row: null, line: null })), ...headerIssues]
+  const confirm = adapter.unique.length > 0 ? rereader(input, adapter, options) : undefined
   async function* rows(): AsyncIterable<RowResult> {
     // first row of each unique value, in fixed width (FirstRows.ts); lines by row
-    const seen = adapter.unique.map(() => FirstRows.make())
+    const seen = adapter.unique.map(() => FirstRows.make(options.fingerprint))
+    // values whose fingerprint matched another value's: their first rows, exactly
+    const exact = adapter.unique.map(() => new Map<string, number>())
     let lines = new Uint32Array(1024)
     let index = 0
     let dataRows = 0
@@ -102,23 +159,41 @@ export const decode = async (
       }
       let user = structural ? undefined : decoded.user
       if (user !== undefined) {
-        adapter.unique.forEach((rule, i) => {
-          const key = rule.key(user!)
-          if (key === undefined || key === "") return
-          const first = seen[i]!.claim(key, record.row)
+        for (let i = 0; i < adapter.unique.length; i++) {
+          const rule = adapter.unique[i]!
+          const key = rule.key(user)
+          if (key === undefined || key === "") continue
+          let first = exact[i]!.get(key) ?? seen[i]!.claim(key, record.row)
+          if (first !== undefined && !exact[i]!.has(key) && confirm !== undefined) {
+            const earlier = await confirm.value(first, rule)
+            if (earlier !== undefined && earlier !== key) {
+              // another value with the same fingerprint: this one is new
+              exact[i]!.set(key, record.row)
+              first = undefined
+            }
+          }
           if (first === undefined) {
             if (record.row >= lines.length) {
               const more = new Uint32Array(Math.max(lines.length * 2, record.row + 1))
               more.set(lines)
+              FirstRows.release(lines)
               lines = more
             }
             lines[record.row] = record.line
           } else issues.push({ row: record.row, line: record.line, column: rule.column, code: "duplicate", severity: "error", message: `${rule.label} '${key}' is already used by row ${first} (line ${lines[first]}); it must be unique in the file` })
-        })
+        }
         if (issues.some((i) => i.severity === "error")) user = undefined
       }
       yield { index: index++, row: record.row, line: record.line, cells: record.cells, value: record.value, user, issues, skipped: false }
     }
   }
-  return { adapter, opened, fileIssues, rows: rows() }
+  // the second reader is closed however the rows end (read to the end, or left early)
+  async function* closing(): AsyncIterable<RowResult> {
+    try {
+      yield* rows()
+    } finally {
+      await confirm?.close()
+    }
+  }
+  return { adapter, opened, fileIssues, rows: closing() }
 }

@@ -186,11 +186,19 @@ export const valueOf = (path: string, text: string): Converted => {
 
 type Segment = string | number
 
-const segments = (p: string): Array<Segment> =>
-  p.split(".").flatMap((part) => {
-    const m = /^(\w+)\[(\d+)\]$/.exec(part)
-    return m ? [m[1]!, Number(m[2])] : [part]
-  })
+// paths are few and set on every row: parse each once
+const parsed = new Map<string, ReadonlyArray<Segment>>()
+const segments = (p: string): ReadonlyArray<Segment> => {
+  let segs = parsed.get(p)
+  if (segs === undefined) {
+    segs = p.split(".").flatMap((part) => {
+      const m = /^(\w+)\[(\d+)\]$/.exec(part)
+      return m ? [m[1]!, Number(m[2])] : [part]
+    })
+    parsed.set(p, segs)
+  }
+  return segs
+}
 
 /**
  * Returns a copy of a user with a value at a path that may hold indices (`aliases[1]`,

@@ -111,3 +111,62 @@ describe("library entries", () => {
     expect(Array.from(rows).length).toBe(6)
   })
 })
+
+describe("in-file duplicates in fixed width", () => {
+  // every value gets the same fingerprint, so every unique value after the first is a candidate
+  // that only the confirmation against the first row can tell apart
+  const colliding = () => [7, 7] as const
+  const rows = ["first,email", "A,a@example.com", "B,b@example.com", "C,A@example.com", "D,c@example.com", "E,b@example.com", "F,c@example.com"].join("\n") + "\n"
+  const duplicates = async (input: pbxport.Input) => {
+    const decoding = await pbxport.Decode.decode(input, { from: demo, fingerprint: colliding })
+    const found: Array<string> = []
+    for await (const r of decoding.rows) for (const i of r.issues) if (i.code === "duplicate") found.push(`${r.row}: ${i.message}`)
+    return found
+  }
+
+  it("confirms a fingerprint match against the first row before reporting it, and reports the first row", async () => {
+    const dir = tempDir()
+    try {
+      const file = path.join(dir, "users.csv")
+      fs.writeFileSync(file, rows)
+      const expected = [
+        "3: email 'a@example.com' is already used by row 1 (line 2); it must be unique in the file",
+        "5: email 'b@example.com' is already used by row 2 (line 3); it must be unique in the file",
+        "6: email 'c@example.com' is already used by row 4 (line 5); it must be unique in the file"
+      ]
+      expect(await duplicates({ path: file })).toEqual(expected)
+      expect(await duplicates({ text: rows })).toEqual(expected)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("finds every duplicate with its first row in a file of 50,000 rows", async () => {
+    const lines = ["first,email"]
+    for (let i = 1; i <= 50_000; i++) lines.push(`U${i},user${i % 40_000}@example.com`)
+    const report = await pbxport.validate({ text: lines.join("\n") + "\n" }, { from: demo })
+    const dups = report.issues.filter((i) => i.code === "duplicate")
+    expect(dups.length).toBe(10_000)
+    expect(dups[0]!.message).toBe("email 'user1@example.com' is already used by row 1 (line 2); it must be unique in the file")
+    expect(dups.at(-1)!.message).toBe("email 'user10000@example.com' is already used by row 10000 (line 10001); it must be unique in the file")
+    expect(dups.at(-1)!.row).toBe(50_000)
+  })
+})
+
+describe("the output spool", () => {
+  it("gives back every cell exactly, backslashes, line feeds and NUL included", async () => {
+    const awkward = ["a\\nb", "line\nfeed", "nul\u0000here", "back\\\\slash\\", "\\0", "plain, \"quoted\""]
+    const rows = awkward.map((first, i) => ({ first, email: `u${i}@example.com` }))
+    const out = await pbxport.convert({ rows }, { from: demo, to: "jsonl" })
+    const back = new TextDecoder().decode(out.data).trim().split("\n").map((l) => JSON.parse(l) as { firstName: string })
+    expect(back.map((u) => u.firstName)).toEqual(awkward)
+    // the demo dialect takes three rows per file
+    for (const part of [rows.slice(0, 3), rows.slice(3)]) {
+      const csv = await pbxport.convert({ rows: part }, { from: demo, to: demo })
+      const read = await pbxport.Decode.decode({ bytes: csv.data! }, { from: demo })
+      const firsts: Array<string> = []
+      for await (const r of read.rows) firsts.push(r.user?.firstName ?? "<invalid>")
+      expect(firsts).toEqual(part.map((r) => r.first))
+    }
+  })
+})
