@@ -24,6 +24,7 @@ import * as Migrate from "./Migrate.js"
 import * as Plan from "./Plan.js"
 import * as Sandbox from "./Sandbox.js"
 import * as Template from "./Template.js"
+import * as Ui from "./Ui.js"
 import * as Validate from "./Validate.js"
 import * as Version from "./Version.js"
 
@@ -34,7 +35,7 @@ export const root = Command.make("pbxport").pipe(
   Command.withDescription(
     "Move users between phone platforms (Wazo/XiVO, BroadWorks, CommPeak) through one canonical user model: check import files, convert them, plan against what the target has (a file or a live platform), migrate in resumable batches to files or into a running platform, export a platform's users, rehearse on a sandbox, start from templates. Exit codes: 0 everything is fine, 1 some rows are invalid or were skipped, 2 usage error or the file could not be read."
   ),
-  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Export.command, Sandbox.command, Dialects.command, Detect.command, Template.command, Commpeak.command]),
+  Command.withSubcommands([Validate.command, Convert.command, Plan.command, Migrate.command, Export.command, Sandbox.command, Dialects.command, Detect.command, Template.command, Commpeak.command, Ui.command]),
   Command.withExamples([
     { command: "pbxport dialects", description: "the dialects pbxport knows" },
     { command: "pbxport detect users.csv", description: "tell a file's dialect from its header" },
@@ -42,7 +43,8 @@ export const root = Command.make("pbxport").pipe(
     { command: "pbxport convert users.csv --from broadworks --to wazo -o wazo.csv", description: "convert a file" },
     { command: "pbxport migrate users.csv --from broadworks --to wazo --out out --journal run.jsonl", description: "convert in resumable batches" },
     { command: "pbxport template commpeak -o commpeak.csv", description: "an empty file to fill" },
-    { command: "pbxport migrate users.csv --from broadworks --connection wazo.json --journal run.jsonl", description: "create the users in a running Wazo" }
+    { command: "pbxport migrate users.csv --from broadworks --connection wazo.json --journal run.jsonl", description: "create the users in a running Wazo" },
+    { command: "pbxport ui", description: "a local web page to convert a file step by step" }
   ])
 )
 
